@@ -88,6 +88,7 @@ void mm_params_default(struct mm_params *p)
 	p->reserve_low = SZ_1M;
 	p->percpu_static_size = 200ULL << 10;    /* [U] .data..percpu of a distro kernel */
 	p->direct_map_gbpages = true;
+	p->swiotlb_size = 64ULL << 20;            /* IO_TLB_DEFAULT_SIZE */
 	p->timing = -1;
 	p->init_slab = true;
 }
@@ -145,19 +146,23 @@ static bool mb_overlaps_reserved(uint64_t base, uint64_t size, uint64_t *res_bas
 	return false;
 }
 
-/* memblock_alloc_try_nid: top-down inside the node's memory, avoiding reservations. */
-static uint64_t mb_alloc_nid(uint64_t size, uint64_t align, int nid)
+/*
+ * memblock_alloc_try_nid: top-down inside the node's memory (any node if
+ * @nid < 0 or the node has no room), below @limit, avoiding reservations.
+ */
+static uint64_t mb_alloc_limit(uint64_t size, uint64_t align, int nid, uint64_t limit)
 {
 	size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = nid < 0 ? 1 : 0; pass < 2; pass++) {
 		for (int i = mb_nmem - 1; i >= 0; i--) {
 			struct mb_region *r = &mb_mem[i];
 			if (pass == 0 && r->nid != nid)
 				continue;
-			if (r->size < size)
+			uint64_t rend = r->base + r->size < limit ? r->base + r->size : limit;
+			if (rend <= r->base || rend - r->base < size)
 				continue;
-			uint64_t cand = (r->base + r->size - size) & ~(align - 1);
-			while (cand >= r->base && cand + size <= r->base + r->size) {
+			uint64_t cand = (rend - size) & ~(align - 1);
+			while (cand >= r->base && cand + size <= rend) {
 				uint64_t rb;
 				if (!mb_overlaps_reserved(cand, size, &rb)) {
 					mb_reserve(cand, size);
@@ -172,6 +177,11 @@ static uint64_t mb_alloc_nid(uint64_t size, uint64_t align, int nid)
 	return 0;
 }
 
+static uint64_t mb_alloc_nid(uint64_t size, uint64_t align, int nid)
+{
+	return mb_alloc_limit(size, align, nid, ~0ULL);
+}
+
 uint64_t memblock_reserved_bytes(void) { return mm.reserved_bytes; }
 uint64_t memblock_memory_bytes(void) { return mm.memory_bytes; }
 
@@ -181,11 +191,11 @@ int memblock_dump(FILE *f)
 		mm.memory_bytes, mm.reserved_bytes);
 	fprintf(f, " memory.cnt  = %#x\n", mb_nmem);
 	for (int i = 0; i < mb_nmem; i++)
-		fprintf(f, " memory[%#x]\t[%#018" PRIx64 "-%#018" PRIx64 "], %#018" PRIx64 " bytes on node %d flags: 0x0\n",
+		fprintf(f, " memory[%#x]\t[0x%016" PRIx64 "-0x%016" PRIx64 "], 0x%016" PRIx64 " bytes on node %d flags: 0x0\n",
 			i, mb_mem[i].base, mb_mem[i].base + mb_mem[i].size - 1, mb_mem[i].size, mb_mem[i].nid);
 	fprintf(f, " reserved.cnt  = %#x\n", mb_nres);
 	for (int i = 0; i < mb_nres; i++)
-		fprintf(f, " reserved[%#x]\t[%#018" PRIx64 "-%#018" PRIx64 "], %#018" PRIx64 " bytes flags: 0x0\n",
+		fprintf(f, " reserved[%#x]\t[0x%016" PRIx64 "-0x%016" PRIx64 "], 0x%016" PRIx64 " bytes flags: 0x0\n",
 			i, mb_res[i].base, mb_res[i].base + mb_res[i].size - 1, mb_res[i].size);
 	return 0;
 }
@@ -396,6 +406,9 @@ static void reserve_boot_memory(const struct mm_params *p)
 		}
 	}
 	mb_alloc_nid(pt << PAGE_SHIFT, PAGE_SIZE, 0);
+	/* swiotlb bounce buffer (pci_swiotlb_detect: RAM above 4 GiB), memblock_alloc_low */
+	if (p->swiotlb_size && max_pfn > (1UL << (32 - PAGE_SHIFT)))
+		mb_alloc_limit(p->swiotlb_size, PAGE_SIZE, -1, 1ULL << 32);
 	mb_normalize_reserved();
 	mm.reserved_bytes = 0;
 	for (int i = 0; i < mb_nres; i++)

@@ -57,6 +57,7 @@ struct mm_params {
 	uint64_t movablecore;           /* bytes, 0 = none */
 	uint64_t kernelcore;            /* bytes, 0 = none */
 	bool direct_map_gbpages;        /* true: 1 GiB direct-map pages */
+	uint64_t swiotlb_size;          /* bounce buffer below 4 GiB when RAM extends above (64 MiB) */
 	int nr_reserved;
 	struct mm_range reserved[MM_MAX_RESERVED];
 	int timing;                     /* -1 follow cost_timing_on(), 0 off, 1 on */

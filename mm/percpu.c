@@ -27,7 +27,8 @@
  *   - Balance work (pcpu_balance_workfn): free all fully free chunks but one,
  *     then populate to PCPU_EMPTY_POP_PAGES_HIGH empty populated pages (HIGH
  *     unconditionally after an atomic failure), creating a chunk if needed.
- *     It runs in a kworker process spawned when scheduled from a process.
+ *     It runs in a kworker process spawned when scheduled from a process,
+ *     under memalloc_noio like the kernel's work item.
  *   - Trace events percpu_alloc_percpu / percpu_free_percpu (+ _fail,
  *     create/destroy chunk) in the 6.1 formats; bytes_alloc includes the memcg
  *     obj_cgroup array (MEMCG_KMEM): size × nr_possible_cpus + size/4 × 8.
@@ -565,7 +566,7 @@ static bool range_populated(const struct pcpu_chunk *c, int bit, int bits, int *
 /* First fit of @bits aligned to @align_bits (populated pages only if @atomic). */
 static int find_fit(const struct pcpu_chunk *c, int bits, int align_bits, bool atomic)
 {
-	int pos = 0;
+	int pos = c->start_offset / PCPU_MIN_ALLOC_SIZE;
 
 	if (c->contig_bits < bits)
 		return -1;
@@ -668,6 +669,8 @@ void pcpu_balance_workfn(void)
 	if (!C.ready)
 		return;
 	C.balance_pending = false;
+	/* the work item allocates under memalloc_noio (it may run for a NOIO caller) */
+	unsigned int noio = memalloc_noio_save();
 	/* pcpu_balance_free(false): keep one fully free chunk */
 	for (int i = 0; i < C.nr_ids; i++) {
 		struct pcpu_chunk *c = C.chunks[i];
@@ -712,6 +715,7 @@ void pcpu_balance_workfn(void)
 		if (!nr_to_pop || !create_chunk(gfp))
 			break;
 	}
+	memalloc_noio_restore(noio);
 }
 
 /* --- allocation -------------------------------------------------------------------------- */
@@ -1157,7 +1161,7 @@ int percpu_init(const struct mm_params *p)
 	unsigned long group_base[MAX_GROUPS] = { 0 };
 
 	if (C.ready)
-		percpu_shutdown();
+		return 0;                       /* once per boot: percpu_shutdown() resets */
 	memset(&C, 0, sizeof(C));
 	C.nr_cpus = machine_nr_cpus() > 0 ? machine_nr_cpus() : 1;
 	C.static_size = p && p->percpu_static_size ? (size_t)p->percpu_static_size : 200 << 10;

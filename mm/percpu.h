@@ -44,7 +44,8 @@ struct mm_params;
  * from @p->percpu_static_size / percpu_unit_size exactly as memblock sized
  * it; NULL: 6.1 defaults with a 200 KiB static area), print "percpu: Embedded
  * N pages/cpu sS rR dD uU", set __per_cpu_offset[], register stats and trace
- * events. Call after vmalloc_init().
+ * events. Call after vmalloc_init(). Once per boot (a second call is a no-op
+ * until percpu_shutdown()).
  * Return: 0 or -ENOMEM / -EINVAL.
  */
 int percpu_init(const struct mm_params *p);

@@ -436,9 +436,9 @@ static inline void lat_add(enum vm_lat l, sim_time_t t0)
 		hist_add(V.lat[l], sim_now() - t0);
 }
 
-static void warn_cut(const char *func, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void warn_cut(const char *func, int line, const char *fmt, ...)
+static void warn_cut(const char *func, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void warn_cut(const char *func, const char *file, int line, const char *fmt, ...)
 {
 	struct task_struct *t = current;
 	char buf[512];
@@ -451,7 +451,7 @@ static void warn_cut(const char *func, int line, const char *fmt, ...)
 		va_end(ap);
 		sim_printk("%s", buf);
 	}
-	sim_printk("WARNING: CPU: %d PID: %d at mm/vmalloc.c:%d %s\n", smp_processor_id(), t->pid, line, func);
+	sim_printk("WARNING: CPU: %d PID: %d at %s:%d %s\n", smp_processor_id(), t->pid, file, line, func);
 	sim_printk("---[ end trace 0000000000000000 ]---\n");
 }
 
@@ -807,7 +807,7 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align, unsigned lon
 	if (!size) {
 		if (!V.warned_zero_size) {
 			V.warned_zero_size = true;
-			warn_cut("__vmalloc_node_range", 3146, NULL);
+			warn_cut("__vmalloc_node_range", "mm/vmalloc.c", 3146, NULL);
 		}
 		return NULL;
 	}
@@ -998,7 +998,8 @@ static bool vunmap_common(const void *addr, bool deallocate)
 		return false;
 	if (a & ~PAGE_MASK) {
 		count_misuse(VMALLOC_MISUSE_BAD_ADDR);
-		warn_cut("__vunmap", 2624, "Trying to vfree() bad address (%016" PRIx64 ")\n", trace_hash_ptr(a));
+		warn_cut("__vunmap", "mm/vmalloc.c", 2624, "Trying to vfree() bad address (%016" PRIx64 ")\n",
+			 trace_hash_ptr(a));
 		return false;
 	}
 	t = V.ready ? find_containing(V.busy_root, a) : 0;
@@ -1009,7 +1010,7 @@ static bool vunmap_common(const void *addr, bool deallocate)
 			count_misuse(VMALLOC_MISUSE_DIRECT_MAP);
 		else
 			count_misuse(VMALLOC_MISUSE_NONEXISTENT);
-		warn_cut("__vunmap", 2629, "Trying to vfree() nonexistent vm area (%016" PRIx64 ")\n",
+		warn_cut("__vunmap", "mm/vmalloc.c", 2629, "Trying to vfree() nonexistent vm area (%016" PRIx64 ")\n",
 			 trace_hash_ptr(a));
 		return false;
 	}
@@ -1092,8 +1093,10 @@ void vfree(const void *addr)
 		vfree_deferred(addr);
 		return;
 	}
-	bool purged = vunmap_common(addr, true);
-	lat_add(purged ? LAT_VFREE_PURGE : LAT_VFREE, t0);
+	uint64_t purges = V.local_purges;
+
+	vunmap_common(addr, true);
+	lat_add(V.local_purges != purges ? LAT_VFREE_PURGE : LAT_VFREE, t0);
 }
 
 void vfree_atomic(const void *addr)
@@ -1135,7 +1138,7 @@ void free_vm_area(struct vm_struct *area)
 	uint32_t t = vm_to_idx(area);
 
 	if (!t) {
-		warn_cut("free_vm_area", 2587, "free_vm_area: area not found\n");
+		warn_cut("free_vm_area", "mm/vmalloc.c", 2587, "free_vm_area: area not found\n");
 		return;
 	}
 	free_area(t, false);
@@ -1196,7 +1199,8 @@ void *ioremap(uint64_t phys, unsigned long size)
 		count_misuse(VMALLOC_MISUSE_IOREMAP_RAM);
 		if (!V.warned_ioremap_ram) {
 			V.warned_ioremap_ram = true;
-			warn_cut("__ioremap_caller", 0, "ioremap on RAM at 0x%016" PRIx64 " - 0x%016" PRIx64 "\n",
+			warn_cut("__ioremap_caller", "arch/x86/mm/ioremap.c", 219,
+				 "ioremap on RAM at 0x%016" PRIx64 " - 0x%016" PRIx64 "\n",
 				 phys, last);
 		}
 		return NULL;
@@ -1308,7 +1312,8 @@ retry:
 
 		if (free_clip(a, e) || !(t = va_new())) {
 			for (int j = 0; j < i; j++)
-				free_area(vm_to_idx(vms[j]), false);
+				if (vm_to_idx(vms[j]))
+					free_area(vm_to_idx(vms[j]), false);
 			return -ENOMEM;
 		}
 		N(t)->state = VA_BUSY;
@@ -1626,7 +1631,7 @@ int vmalloc_init(void)
 	char name[64];
 
 	if (V.ready)
-		vmalloc_shutdown();
+		return 0;                       /* once per boot: vmalloc_shutdown() resets */
 	V.rng = 0x9e3779b97f4a7c15ULL;
 	V.nr_cpus = machine_nr_cpus() > 0 ? machine_nr_cpus() : 1;
 	V.defer = calloc((size_t)V.nr_cpus, sizeof(*V.defer));

@@ -72,7 +72,8 @@ struct vm_struct {
  * VMALLOC_END), the "vmap_area" slab cache, the deferred-free lists, stats and
  * the MMU page-table hook (page-allocator pages tagged PGTY_PGTABLE), and the
  * kvmalloc (util_init) and mempool (mempool_init_stats) statistics. Call after
- * kmem_cache_init() and before percpu_init().
+ * kmem_cache_init() and before percpu_init(). Once per boot (a second call is
+ * a no-op until vmalloc_shutdown()).
  * Return: 0 or -ENOMEM.
  */
 int vmalloc_init(void);

@@ -20,11 +20,14 @@
 #include <time.h>
 #include <unistd.h>
 #include "machine/machine.h"
+#include "mm/mm.h"
+#include "mm/slab.h"
 #include "sim/cli.h"
 #include "sim/config.h"
 #include "sim/engine.h"
 #include "sim/log.h"
 #include "sim/results.h"
+#include "sim/scenario_mm.h"
 #include "sim/stats.h"
 #include "sim/sweep.h"
 #include "sim/trace.h"
@@ -232,9 +235,29 @@ static int build_model(struct run_state *st)
 		return -2;
 	}
 
-	/* The hardware, if the scenario has one (the engine exerciser needs none). */
-	if (cfg_has(root, "machine") && machine_build(cfg_map(root, "machine")) < 0)
+	/*
+	 * The hardware and the kernel model on it, if the scenario has a machine
+	 * (the engine exerciser needs neither). Boot messages are kept in memory
+	 * until dmesg.log can be written.
+	 */
+	sim_dmesg_buffer();
+	if (cfg_has(root, "machine")) {
+		struct mm_params mp;
+		char err[512];
+
+		if (machine_build(cfg_map(root, "machine")) < 0)
+			return -1;
+		if (scenario_mm_params(root, &mp) < 0)
+			return -1;
+		if (mm_boot(&mp, err, sizeof(err)) < 0) {
+			cfg_fail(st->cfg, cfg_get(root, "machine"), NULL, "the kernel model cannot boot: %s", err);
+			return -1;
+		}
+	} else if (cfg_has(root, "vm") || cfg_has(root, "kernel")) {
+		cfg_fail(st->cfg, cfg_get(root, cfg_has(root, "vm") ? "vm" : "kernel"), NULL,
+			 "kernel tunables need a `machine:` section to boot on");
 		return -1;
+	}
 
 	/* Trace events: a string ("kmem,vmscan") or a sequence of specs. */
 	struct cfg_node *ev = cfg_get(trace, "events");
@@ -377,6 +400,38 @@ static int run_loop(const struct run_opts *o, struct run_state *st, sim_time_t *
 	return rc < 0 ? -1 : 0;
 }
 
+/* The kernel's /proc and debugfs views at the end of the run, in results/proc/. */
+static int write_proc_snapshots(struct run_state *st)
+{
+	static const char *const views[] = {
+		"zoneinfo", "buddyinfo", "pagetypeinfo", "vmstat", "meminfo",
+		"extfrag_index", "unusable_index",
+	};
+	char rel[64];
+	FILE *f;
+
+	if (!mm_booted())
+		return 0;
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		snprintf(rel, sizeof(rel), "proc/%s", views[i]);
+		f = results_fopen(st->res, rel);
+		if (!f)
+			return -1;
+		mm_show(views[i], f);
+		if (results_fclose(st->res, f) < 0)
+			return -1;
+	}
+	if (slab_is_available()) {
+		f = results_fopen(st->res, "proc/slabinfo");
+		if (!f)
+			return -1;
+		slab_print_slabinfo(f);
+		if (results_fclose(st->res, f) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int write_latency_csv(struct run_state *st)
 {
 	FILE *f = results_fopen(st->res, "latency.csv");
@@ -463,7 +518,7 @@ int cmd_run(int argc, char **argv)
 	if (st.trace_open)
 		trace_close();
 	sim_dmesg_close();
-	if (write_latency_csv(&st) < 0 || results_write_summary(st.res, &ri, NULL) < 0) {
+	if (write_latency_csv(&st) < 0 || write_proc_snapshots(&st) < 0 || results_write_summary(st.res, &ri, NULL) < 0) {
 		fprintf(stderr, "mmsim: cannot write results in %s: %s\n", results_dir(st.res), strerror(errno));
 		results_close(st.res);
 		return MMSIM_EXIT_IOERR;

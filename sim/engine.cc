@@ -665,7 +665,16 @@ int sim_run(sim_time_t until)
 		if (sc_start_of_simulation_invoked() && !sc_pending_activity())
 			return 2;
 		g_in_run = true;
-		sc_start(ps(until - (until < now ? until : now)), SC_EXIT_ON_STARVATION);
+		/*
+		 * Nothing to do before @until: move time there directly (an
+		 * exit-on-starvation start without activity only makes SystemC
+		 * warn, W571).
+		 */
+		if (sc_start_of_simulation_invoked() &&
+		    sc_time_to_pending_activity() >= ps(until - (until < now ? until : now)))
+			sc_start(ps(until - (until < now ? until : now)), SC_RUN_TO_TIME);
+		else
+			sc_start(ps(until - (until < now ? until : now)), SC_EXIT_ON_STARVATION);
 		asan_restore_main_stack();
 		g_in_run = false;
 		g_cur = NULL;

@@ -9,13 +9,19 @@
 #include "sim/log.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "sim/engine.h"
 
 static enum sim_log_level log_level = SIM_LOG_INFO;
 static FILE *dmesg;
 static unsigned long dmesg_lines;
+/* Before the results folder exists (boot), lines are kept in memory. */
+static char *early_buf;
+static size_t early_len;
+static bool early;
 
 void sim_log_set_level(enum sim_log_level lvl)
 {
@@ -43,13 +49,35 @@ void sim_log(enum sim_log_level lvl, const char *fmt, ...)
 	va_end(ap);
 }
 
-int sim_dmesg_open(const char *path)
+int sim_dmesg_buffer(void)
 {
 	sim_dmesg_close();
-	if (!path)
-		return 0;
-	dmesg = fopen(path, "w");
-	return dmesg ? 0 : -1;
+	dmesg = open_memstream(&early_buf, &early_len);
+	early = dmesg != NULL;
+	return early ? 0 : -1;
+}
+
+int sim_dmesg_open(const char *path)
+{
+	char *kept = NULL;
+	size_t kept_len = 0;
+
+	if (early) {
+		fclose(dmesg);            /* finalises early_buf / early_len */
+		dmesg = NULL;
+		early = false;
+		kept = early_buf;
+		kept_len = early_len;
+		early_buf = NULL;
+	}
+	sim_dmesg_close();
+	if (path) {
+		dmesg = fopen(path, "w");
+		if (dmesg && kept_len)
+			fwrite(kept, 1, kept_len, dmesg);
+	}
+	free(kept);
+	return !path || dmesg ? 0 : -1;
 }
 
 void sim_dmesg_close(void)
@@ -57,6 +85,11 @@ void sim_dmesg_close(void)
 	if (dmesg)
 		fclose(dmesg);
 	dmesg = NULL;
+	if (early) {
+		free(early_buf);
+		early_buf = NULL;
+		early = false;
+	}
 }
 
 FILE *sim_dmesg_file(void)

@@ -25,7 +25,12 @@ void sim_vlog(enum sim_log_level lvl, const char *fmt, va_list ap);
 #define sim_warn(...)  sim_log(SIM_LOG_WARN, __VA_ARGS__)
 #define sim_error(...) sim_log(SIM_LOG_ERROR, __VA_ARGS__)
 
-/* Kernel log. The file is owned by the log module; NULL path closes it. */
+/*
+ * Kernel log. The file is owned by the log module; NULL path closes it.
+ * sim_dmesg_buffer() keeps lines in memory (boot happens before the results
+ * folder exists); the next sim_dmesg_open() writes them to the file first.
+ */
+int sim_dmesg_buffer(void);
 int sim_dmesg_open(const char *path);
 void sim_dmesg_close(void);
 FILE *sim_dmesg_file(void);                         /* NULL if none */

@@ -18,6 +18,7 @@
  *     movablecore: 0
  *     kernelcore: 0
  *     direct_map_gbpages: true
+ *     swiotlb: 64MiB                # bounce buffer below 4 GiB (only when RAM is above 4 GiB)
  *     thp: false                    # THP enabled: recommended min_free_kbytes
  *     slab: true                    # kmem_cache_init at boot
  *     reserved: [{start: 0x40000000, size: 64MiB}, ...]
@@ -73,6 +74,7 @@ int scenario_mm_params(struct cfg_node *root, struct mm_params *p)
 		cfg_fail(doc, cfg_get(k, "kernelcore"), "kernelcore",
 			 "set either kernelcore or movablecore, not both");
 	p->direct_map_gbpages = cfg_bool(k, "direct_map_gbpages", true);
+	p->swiotlb_size = cfg_u64(k, "swiotlb", CFG_UNIT_BYTES, p->swiotlb_size, 0, 1ULL << 34);
 	p->thp = cfg_bool(k, "thp", false);
 	p->init_slab = cfg_bool(k, "slab", true);
 	seq = cfg_seq(k, "reserved");

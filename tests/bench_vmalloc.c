@@ -120,7 +120,8 @@ static void run_latency(void *arg)
 	}
 	report(&hv, "vmalloc(64 KiB)");
 	report(&hk, "kvmalloc(1 MiB)");
-	bench_report("two-socket: kvmalloc(1 MiB) served by vmalloc", (double)kvmalloc_path_count(KVMALLOC_PATH_VMALLOC), "calls");
+	bench_report("two-socket: kvmalloc(1 MiB) served by vmalloc",
+		     (double)kvmalloc_path_count(KVMALLOC_PATH_VMALLOC), "calls");
 	bench_report("two-socket: lazy vmap purges", (double)vmalloc_purge_count(), "purges");
 	hist_free(&hv);
 	hist_free(&hk);

@@ -303,6 +303,18 @@ START_TEST(test_m1_watermarks)
 	ck_assert_int_eq(zi_field(0, "DMA", "batch: "), 1);
 	ck_assert_int_eq(zi_field(0, "DMA", "high:  "), 4);
 	ck_assert_int_eq(zi_field(0, "DMA32", "high:  "), 422);
+	/* §16.4: GFP_KERNEL may take from DMA32 only while free > mark + 5078 */
+	struct zone *d32 = Z(0, ZONE_DMA32);
+	ck_assert(!__zone_watermark_ok(d32, 0, 988, ZONE_NORMAL, ALLOC_WMARK_MIN, 988 + 5078));
+	ck_assert(__zone_watermark_ok(d32, 0, 988, ZONE_NORMAL, ALLOC_WMARK_MIN, 988 + 5078 + 1));
+	ck_assert(__zone_watermark_ok(d32, 0, 988, ZONE_DMA32, ALLOC_WMARK_MIN, 989));
+	ck_assert(!__zone_watermark_ok(d32, 0, 1688, ZONE_NORMAL, ALLOC_WMARK_LOW, 1688 + 5078));
+	/* §3.6 reductions on the same zone: 6.1.y ALLOC_MIN_RESERVE / NON_BLOCK / OOM */
+	ck_assert(__zone_watermark_ok(d32, 0, 1000, ZONE_DMA32, ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK, 376));
+	ck_assert(!__zone_watermark_ok(d32, 0, 1000, ZONE_DMA32, ALLOC_MIN_RESERVE | ALLOC_NON_BLOCK, 375));
+	ck_assert(__zone_watermark_ok(d32, 0, 1000, ZONE_DMA32, ALLOC_OOM, 501));
+	ck_assert(!__zone_watermark_ok(d32, 0, 1000, ZONE_DMA32, ALLOC_OOM, 500));
+	ck_assert(!__zone_watermark_ok(d32, 0, 1000, ZONE_DMA32, ALLOC_NON_BLOCK, 1000));
 	/* user value wins (sysctl) */
 	ck_assert_int_eq(mm_set_min_free_kbytes(4096), 0);
 	ck_assert_int_eq(zi_field(0, "Normal", "\n        min "), 4096 / 4 * 1300000L / 2003840);
@@ -1125,6 +1137,35 @@ START_TEST(test_cli_boot)
 }
 END_TEST
 
+/* --- §3.7 highatomic reserve --------------------------------------------------------------------- */
+
+START_TEST(test_highatomic_reserve)
+{
+	boot_normal_only(1280 * MiB, 1);
+	long low = zi_field(0, "Normal", "\n        low ");
+	set_free_to((unsigned long)low - 10);          /* fast path fails, GFP_ATOMIC's reserve is enough */
+	struct page *pg = alloc_pages(GFP_ATOMIC, 1);
+	ck_assert_ptr_nonnull(pg);
+	ck_assert_int_eq(page_pageblock_mt(pg), MIGRATE_HIGHATOMIC);
+	ck_assert_uint_eq(Z(0, ZONE_NORMAL)->nr_reserved_highatomic, 512);
+	char *pt = capture(proc_pagetypeinfo);
+	char *l = strstr(pt, "Node 0, zone   Normal ");
+	unsigned long c[6];
+	char *q = l + strlen("Node 0, zone   Normal ");
+	for (int i = 0; i < 6; i++)
+		c[i] = strtoul(q, &q, 10);
+	ck_assert_uint_eq(c[MIGRATE_HIGHATOMIC], 1);
+	free(pt);
+	ck_assert_int_eq(mm_check(), 0);
+	/* ordinary allocations cannot use the reserve: it is subtracted from free */
+	unsigned long free_now = nr_free_pages();
+	ck_assert_uint_gt(free_now, 0);
+	__free_pages(pg, 1);
+	drain_all_pages(NULL);
+	ck_assert_int_eq(mm_check(), 0);
+}
+END_TEST
+
 Suite *page_alloc_suite(void)
 {
 	Suite *s = suite_create("page_alloc");
@@ -1158,6 +1199,7 @@ Suite *page_alloc_suite(void)
 	tcase_add_test(tc, test_release_pages_batched);
 	tcase_add_test(tc, test_slowpath_outcomes);
 	tcase_add_test(tc, test_cli_boot);
+	tcase_add_test(tc, test_highatomic_reserve);
 	suite_add_tcase(s, tc);
 	TCase *tt = tcase_create("timing");
 	tcase_add_checked_fixture(tt, setup_timing, teardown);

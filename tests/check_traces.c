@@ -904,6 +904,33 @@ START_TEST(test_cli_replay)
 	free(err);
 	snprintf(dir + strlen(dir), sizeof(dir) - strlen(dir), "/summary.json");
 	ck_assert(access(dir, R_OK) == 0);
+
+	/* round trip through the command line: replay → record → replay the recording → record */
+	{
+		char rec1[512], rec2[512], d1[512], d2[512];
+		uint64_t n1, n2;
+
+		snprintf(rec1, sizeof(rec1), "%s/rec1.trace", test_tmpdir());
+		snprintf(rec2, sizeof(rec2), "%s/rec2.trace", test_tmpdir());
+		snprintf(d1, sizeof(d1), "%s/rt1", test_tmpdir());
+		snprintf(d2, sizeof(d2), "%s/rt2", test_tmpdir());
+		rc = test_run_mmsim((const char *[]){ "replay", good, "--machine", "tiny", "-o", d1, "--quiet",
+						      "--trace-out", rec1, NULL }, &out, &err);
+		ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+		free(out);
+		free(err);
+		rc = test_run_mmsim((const char *[]){ "replay", rec1, "--machine", "tiny", "-o", d2, "--quiet",
+						      "--trace-out", rec2, NULL }, &out, &err);
+		ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+		free(out);
+		free(err);
+		char *s1 = alloc_sequence(rec1, &n1), *s2 = alloc_sequence(rec2, &n2);
+
+		ck_assert_uint_ge(n1, 6);
+		ck_assert_str_eq(s1, s2);
+		free(s1);
+		free(s2);
+	}
 }
 END_TEST
 

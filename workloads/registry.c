@@ -3,7 +3,8 @@
  * workloads/registry.c — the table of generators and the `tasks:` reader.
  *
  * Every task mapping has common keys: `workload` (generator name), `name`,
- * `start`, `stop`; the generator reads the rest. Task names default to
+ * `start`, `stop`, and the placement keys `cpus`, `node`, `context` (see
+ * read_placement); the generator reads the rest. Task names default to
  * "<workload>-<index>".
  */
 #include "workloads/workload.h"

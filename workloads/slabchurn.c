@@ -7,13 +7,16 @@
  * when its slab is populated) plus plain kmalloc of `kmalloc_size` bytes for
  * a share `kmalloc` of the requests. `procs` processes allocate at `rate`
  * per second in total (Poisson) with `gfp` and free each object after a
- * `lifetime`. A dentry/inode-like reclaimable cache ("<task>_dentry",
- * SLAB_RECLAIM_ACCOUNT: its slabs are __GFP_RECLAIMABLE and count as
- * SReclaimable) receives `reclaimable_rate` objects per second that are
- * never freed by their owner: they sit on an LRU (oldest first) until the
- * shrinker registered for them — what vmscan calls from kswapd and direct
- * reclaim — frees them, or until `max_reclaimable` is reached (then the
- * oldest is pruned, as the dcache prunes itself on allocation pressure).
+ * `lifetime`. Dentry/inode-like reclaimable caches ("<task>_dentry" of
+ * `reclaimable_size` bytes and "<task>_inode" of `inode_size` bytes,
+ * SLAB_RECLAIM_ACCOUNT: their slabs are __GFP_RECLAIMABLE and count as
+ * SReclaimable) receive `reclaimable_rate` dentries per second, a share
+ * `inode_share` of them with an inode (a new file rather than a lookup of a
+ * cached one). Their owner never frees them: they sit on an LRU (oldest
+ * first) until the shrinker registered for them — what vmscan calls from
+ * kswapd and direct reclaim, like super_cache_scan for a superblock's
+ * dcache and icache — frees them, or until `max_reclaimable` is reached
+ * (then the oldest is pruned, as the dcache prunes itself).
  *
  * Reported: allocations and failures per API, ctor calls, objects freed by
  * the shrinker, allocation latency.
@@ -32,13 +35,14 @@
 
 #define SC_MAX_CACHES 64
 #define SC_KMALLOC    0xffffu            /* aux of a kmalloc'd object */
+#define SC_INODE      1ul                /* LRU entry bit 0: an inode (objects are 8-aligned) */
 
 struct sc_shared {
 	const char *name;
 	int nr_caches;
 	struct kmem_cache *cache[SC_MAX_CACHES];
 	unsigned obj_size[SC_MAX_CACHES];
-	struct kmem_cache *rcl;          /* the reclaimable cache */
+	struct kmem_cache *rcl, *inode;  /* the reclaimable caches (inode may be NULL) */
 	/* LRU ring of reclaimable objects, oldest at head */
 	void **lru;
 	unsigned long lru_head, lru_n, lru_cap;
@@ -53,6 +57,7 @@ struct sc_proc {
 	struct rng rng;
 	sim_time_t stop, mean_gap;
 	double p_rcl, p_kmalloc;         /* event shares */
+	double inode_share;              /* dentries that come with an inode */
 	gfp_t gfp;
 	int node;
 	struct dist life, ksize;
@@ -71,11 +76,24 @@ static void sc_ctor(void *obj)
 
 static void lru_free_oldest(struct sc_shared *sh)
 {
-	void *obj = sh->lru[sh->lru_head];
+	unsigned long obj = (unsigned long)sh->lru[sh->lru_head];
 
 	sh->lru_head = (sh->lru_head + 1) % sh->lru_cap;
 	sh->lru_n--;
-	kmem_cache_free(sh->rcl, obj);
+	if (obj & SC_INODE)
+		kmem_cache_free(sh->inode, (void *)(obj & ~SC_INODE));
+	else
+		kmem_cache_free(sh->rcl, (void *)obj);
+}
+
+static void lru_add(struct sc_shared *sh, unsigned long obj)
+{
+	if (sh->lru_n == sh->lru_cap) {
+		lru_free_oldest(sh);
+		(*sh->pruned)++;
+	}
+	sh->lru[(sh->lru_head + sh->lru_n) % sh->lru_cap] = (void *)obj;
+	sh->lru_n++;
 }
 
 static unsigned long sc_count(struct slab_shrinker *s, int nid)
@@ -119,19 +137,25 @@ static void sc_event(struct sc_proc *p)
 	void *obj;
 
 	if (u < p->p_rcl) {
-		if (sh->lru_n == sh->lru_cap) {
-			lru_free_oldest(sh);
-			(*sh->pruned)++;
-		}
-		obj = kmem_cache_alloc_node(sh->rcl, p->gfp, p->node);
+		obj = kmem_cache_alloc_node(sh->rcl, p->gfp, p->node);          /* d_alloc */
 		hist_add(sh->lat, sim_now() - t0);
 		(*sh->rcl_allocs)++;
 		if (!obj) {
 			(*sh->rcl_fails)++;
 			return;
 		}
-		sh->lru[(sh->lru_head + sh->lru_n) % sh->lru_cap] = obj;
-		sh->lru_n++;
+		lru_add(sh, (unsigned long)obj);
+		if (sh->inode && rng_double(&p->rng) < p->inode_share) {      /* new_inode */
+			t0 = sim_now();
+			obj = kmem_cache_alloc_node(sh->inode, p->gfp, p->node);
+			hist_add(sh->lat, sim_now() - t0);
+			(*sh->rcl_allocs)++;
+			if (!obj) {
+				(*sh->rcl_fails)++;
+				return;
+			}
+			lru_add(sh, (unsigned long)obj | SC_INODE);
+		}
 		return;
 	}
 	if (u < p->p_rcl + p->p_kmalloc || !sh->nr_caches) {
@@ -188,7 +212,9 @@ static const struct workload_param sc_params[] = {
 	  "kmalloc request size", WP_DIST },
 	{ "gfp", CFG_UNIT_NONE, "GFP_KERNEL", "GFP mask of all allocations" },
 	{ "reclaimable_rate", CFG_UNIT_RATE, "50k/s", "dentry-like reclaimable objects per second (0: none)" },
-	{ "reclaimable_size", CFG_UNIT_BYTES, "192", "object size of the reclaimable cache (dentry: 192)" },
+	{ "reclaimable_size", CFG_UNIT_BYTES, "192", "object size of the dentry-like cache (dentry: 192)" },
+	{ "inode_size", CFG_UNIT_BYTES, "600", "object size of the inode-like cache (ext4_inode_cache ~1 KiB; 0: none)" },
+	{ "inode_share", CFG_UNIT_PERCENT, "50%", "dentries allocated together with an inode" },
 	{ "max_reclaimable", CFG_UNIT_NONE, "1M", "reclaimable objects kept before the oldest is pruned" },
 	{ "max_live", CFG_UNIT_NONE, "1M", "live non-reclaimable objects per process (bounds host memory)" },
 	{ NULL },
@@ -206,6 +232,8 @@ static int sc_setup(struct cfg_node *task, const struct workload_env *env)
 	uint64_t kpct = workload_u64(task, T, "kmalloc", 0, 100);
 	uint64_t rrate = workload_u64(task, T, "reclaimable_rate", 0, 1000000000);
 	uint64_t rsize = workload_u64(task, T, "reclaimable_size", 8, 8192);
+	uint64_t isize = workload_u64(task, T, "inode_size", 0, 8192);
+	uint64_t ishare = workload_u64(task, T, "inode_share", 0, 100);
 	uint64_t max_rcl = workload_u64(task, T, "max_reclaimable", 1, 1 << 26);
 	uint64_t max_live = workload_u64(task, T, "max_live", 1, 1 << 26);
 	struct dist size, life, ksize;
@@ -249,9 +277,14 @@ static int sc_setup(struct cfg_node *task, const struct workload_env *env)
 	if (rrate) {
 		snprintf(name, sizeof(name), "%s_dentry", env->task_name);
 		sh->rcl = kmem_cache_create(name, (unsigned)rsize, 0, SLAB_RECLAIM_ACCOUNT | SLAB_HWCACHE_ALIGN, NULL);
+		if (isize) {
+			snprintf(name, sizeof(name), "%s_inode", env->task_name);
+			sh->inode = kmem_cache_create(name, (unsigned)isize, 0,
+						      SLAB_RECLAIM_ACCOUNT | SLAB_HWCACHE_ALIGN, NULL);
+		}
 		sh->lru_cap = max_rcl;
 		sh->lru = calloc(max_rcl, sizeof(*sh->lru));
-		if (!sh->rcl || !sh->lru) {
+		if (!sh->rcl || !sh->lru || (isize && !sh->inode)) {
 			cfg_fail(cfg_doc(task), task, "reclaimable_rate", "cannot create the reclaimable cache %s", name);
 			return -1;
 		}
@@ -266,7 +299,7 @@ static int sc_setup(struct cfg_node *task, const struct workload_env *env)
 	sh->fails = wl_counter(env, "cache_alloc_fail", "objects", "kmem_cache_alloc calls that failed");
 	sh->kmallocs = wl_counter(env, "kmallocs", "objects", "kmalloc calls");
 	sh->kmalloc_fails = wl_counter(env, "kmalloc_fail", "objects", "kmalloc calls that failed");
-	sh->rcl_allocs = wl_counter(env, "reclaimable_allocs", "objects", "allocations from the reclaimable cache");
+	sh->rcl_allocs = wl_counter(env, "reclaimable_allocs", "objects", "allocations from the reclaimable caches (dentries and inodes)");
 	sh->rcl_fails = wl_counter(env, "reclaimable_alloc_fail", "objects", "reclaimable allocations that failed");
 	sh->shrunk = wl_counter(env, "shrinker_freed", "objects", "reclaimable objects freed by the shrinker");
 	sh->pruned = wl_counter(env, "pruned", "objects", "reclaimable objects pruned at max_reclaimable");
@@ -282,6 +315,7 @@ static int sc_setup(struct cfg_node *task, const struct workload_env *env)
 		p->mean_gap = SIM_SEC * procs / (rate + rrate);
 		p->p_rcl = (double)rrate / (double)(rate + rrate);
 		p->p_kmalloc = (1 - p->p_rcl) * (double)kpct / 100.0;
+		p->inode_share = (double)ishare / 100.0;
 		p->gfp = gfp;
 		p->node = env->node;
 		p->life = life;
