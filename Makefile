@@ -124,7 +124,8 @@ MAIN_OBJS := \
 	sim/cli_cachesim.o \
 	sim/cli_compare.o \
 	sim/scenario_mm.o \
-	sim/cli_boot.o
+	sim/cli_boot.o \
+	sim/run_summary.o
 
 TEST_OBJS := \
 	tests/runner.o \

@@ -18,6 +18,15 @@
  * page poisoning / debug checks except a "Bad page state" report on double
  * free. __GFP_NOFAIL outside a simulated process cannot wait for memory and
  * fails after one loop with an error (the kernel would loop forever).
+ * Watermark boosts are only cleared by kswapd (issue 6); until then they stay.
+ * Boot-time max-order MOVABLE blocks are kept as untouched ranges (struct
+ * zone::lazy) and written to mem_map when first taken; blocks later moved to
+ * the tail of that list land before them (ordering nuance only).
+ * Costs: CYC_* base cycles are [U] placeholders (timing-defaults.md gives
+ * ~100-200 ns for the pcp fast path); accesses go to the simulated struct page
+ * (vmemmap), the zone's free_area inside the node's reserved pgdat, and the
+ * pcp structure inside the percpu first chunk; __GFP_ZERO clears the pages
+ * through mem_zero_phys.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -752,9 +761,18 @@ void __free_pages_core(struct page *page, unsigned order)
 	__free_one_page(pfn, z, order, get_pageblock_migratetype(pfn), true);
 }
 
+static bool page_out_of_range(struct page *page)
+{
+	if (page >= mem_map && (unsigned long)(page - mem_map) < max_pfn)
+		return false;
+	sim_printk("BUG: Bad page state: struct page %p is outside mem_map (max_pfn %#lx)\n", (void *)page, max_pfn);
+	bad_page_count++;
+	return true;
+}
+
 void __free_pages(struct page *page, unsigned order)
 {
-	if (!page)
+	if (!page || page_out_of_range(page))
 		return;
 	if (order >= MAX_ORDER || (page->flags & (PG_buddy | PG_pcp)) || page_ref_count(page) <= 0) {
 		bad_page(page, "nonzero _refcount");
@@ -814,6 +832,8 @@ void release_pages(struct page **pages, int nr)
 
 void put_page(struct page *page)
 {
+	if (page_out_of_range(page))
+		return;
 	page = compound_head(page);
 	if (page_ref_count(page) <= 0) {
 		bad_page(page, "nonzero _refcount");

@@ -7,10 +7,19 @@
  *      column "t" in seconds, then every sampled scalar; a vector stat "v" of
  *      n values becomes columns "v.0" … "v.(n-1)"). Columns follow the first
  *      sample's key order; later samples must have the same keys.
- *   2. For every plots/<name>.gp except common.gp and compare-*.gp: read its "# needs:" line
- *      (words: a timeseries column prefix, or "latency" for latency.csv rows),
- *      skip it with a note if the run lacks them, else run
- *        gnuplot -e "run='RUN'; out='RUN/plots/<name>.png'; plotdir='plots'" plots/<name>.gp
+ *   2. RUN/plots/meta.gp: gnuplot assignments describing the columns, so scripts
+ *      can pick the series they draw without parsing headers (also a format
+ *      conversion, nothing computed):
+ *        cols = "t a b.0 b.1 ..."        every timeseries.csv column
+ *        zones = "node0.DMA node0.DMA32"  zones with sampled mm.<zone>.* stats
+ *        nodes = "0 1"                    nodes seen in those names
+ *        norders = 11                     length of the per-order vectors
+ *        extfrag_threshold = 500          vm.extfrag_threshold of config.yaml
+ *   3. For every plots/<name>.gp except common.gp and compare-*.gp: read its "# needs:" line
+ *      (words: a timeseries column prefix, or "latency" for latency.csv rows;
+ *      "a|b" is met by either), skip it with a note if the run lacks them, else run
+ *        gnuplot -e "run='RUN'; out='RUN/plots/<name>.png'; plotdir='plots'; meta='RUN/plots/meta.gp'; ..."
+ *           plots/<name>.gp
  *      directly with fork/exec — never through a shell string.
  * The plots folder is found from $MMSIM_PLOTS, ./plots, or next to the binary.
  */
@@ -190,7 +199,13 @@ static const char *missing_need(const char *script, const char *run, const struc
 		if (strncmp(line, "# needs:", 8))
 			continue;
 		for (char *w = strtok_r(line + 8, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
-			bool ok = !strcmp(w, "latency") ? latency_has_rows(run) : has_column_prefix(cols, w);
+			bool ok = false;
+			char alt[256], *asave = NULL;
+
+			/* "a|b": either alternative will do. */
+			snprintf(alt, sizeof(alt), "%s", w);
+			for (char *a = strtok_r(alt, "|", &asave); a && !ok; a = strtok_r(NULL, "|", &asave))
+				ok = !strcmp(a, "latency") ? latency_has_rows(run) : has_column_prefix(cols, a);
 
 			if (!ok) {
 				snprintf(missing, sizeof(missing), "%s", w);

@@ -27,6 +27,7 @@
 #include "sim/engine.h"
 #include "sim/log.h"
 #include "sim/results.h"
+#include "sim/run_summary.h"
 #include "sim/scenario_mm.h"
 #include "sim/stats.h"
 #include "sim/sweep.h"
@@ -530,6 +531,7 @@ int cmd_run(int argc, char **argv)
 		printf("status: %s, simulated %.6f s in %.2f host s (%.2f M events/s)\n", ri.status,
 		       (double)reached / SIM_SEC, ri.host_seconds,
 		       ri.host_seconds > 0 ? ri.events / ri.host_seconds / 1e6 : 0.0);
+		run_summary_print(stdout);
 		workloads_report(stdout);
 	}
 	results_close(st.res);

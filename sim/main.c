@@ -26,6 +26,9 @@ static int cmd_list_workloads(int argc, char **argv)
 static const struct cli_command commands[] = {
 	{ "run", cmd_run, "SCENARIO [-o DIR] [--seed N] [--set KEY=VALUE]... [--timing on|off] [--quiet]",
 	  "run a scenario and write its results folder" },
+	{ "boot", cmd_boot,
+	  "SCENARIO|PRESET|--dmesg FILE [--distances FILE] [--cpus N] [--set KEY=VALUE]... [--show VIEW]...",
+	  "boot the kernel model and print /proc views (zoneinfo, buddyinfo, slabinfo, ...)" },
 	{ "plot", cmd_plot, "RUN [--quiet]",
 	  "render a results folder's figures (plots/*.gp) into RUN/plots/" },
 	{ "compare", cmd_compare, "RUN1 RUN2 ... [--metrics PREFIX,...] [--format text|csv] [--plot FILE.png]",
