@@ -62,6 +62,7 @@ struct mm_state {
 	uint64_t reserved_bytes, memory_bytes;
 	uint64_t percpu_unit_size, percpu_bytes;
 	unsigned long pcpu_va_base;     /* simulated address of CPU 0's percpu unit */
+	unsigned long pcpu_group_base[MACHINE_MAX_NODES];   /* each node's first-chunk units (direct map) */
 	unsigned long memmap_pages;     /* memblock-accounted struct page arrays */
 	unsigned long pgtable_boot_pages;
 	unsigned long kernel_code_pages;

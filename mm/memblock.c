@@ -35,8 +35,10 @@
 #include "machine/machine.h"
 #include "mm/internal.h"
 #include "mm/mm.h"
+#include "mm/percpu.h"
 #include "mm/sched.h"
 #include "mm/slab.h"
+#include "mm/vmalloc.h"
 #include "mm/vmscan.h"
 #include "sim/log.h"
 
@@ -402,6 +404,7 @@ static void reserve_boot_memory(const struct mm_params *p)
 			uint64_t base = mb_alloc_nid(bytes, SZ_2M, nid);
 			if (!mm.pcpu_va_base && base)
 				mm.pcpu_va_base = phys_to_virt_addr(base);
+			mm.pcpu_group_base[nid] = base ? phys_to_virt_addr(base) : 0;
 			mm.percpu_bytes += bytes;
 		}
 	}
@@ -835,6 +838,17 @@ int mm_boot(const struct mm_params *p, char *err, size_t len)
 		ret = -ENOMEM;
 		goto fail;
 	}
+	/* mm_core_init order: slab, then vmalloc, then the percpu first chunk (it may need vmalloc). */
+	if (p->init_slab && vmalloc_init()) {
+		snprintf(err, len, "mm_boot: vmalloc_init failed");
+		ret = -ENOMEM;
+		goto fail;
+	}
+	if (p->init_slab && percpu_init(p)) {
+		snprintf(err, len, "mm_boot: percpu_init failed");
+		ret = -ENOMEM;
+		goto fail;
+	}
 	sim_printk("Memory: %luK/%luK available (%luK kernel code, 0K rwdata, 0K rodata, 0K init, 0K bss, "
 		   "%luK reserved, 0K cma-reserved)\n",
 		   mm.nr_all_pages << (PAGE_SHIFT - 10),
@@ -847,8 +861,16 @@ fail:
 	return ret;
 }
 
+/* The boot reservation of node @nid's percpu first-chunk units (percpu.c's hook). */
+unsigned long pcpu_fc_group_base(int nid)
+{
+	return nid >= 0 && nid < MACHINE_MAX_NODES ? mm.pcpu_group_base[nid] : 0;
+}
+
 void mm_shutdown(void)
 {
+	percpu_shutdown();
+	vmalloc_shutdown();
 	if (slab_is_available())
 		kmem_cache_shutdown();
 	page_alloc_shutdown();

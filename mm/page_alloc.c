@@ -35,7 +35,10 @@
 #include "machine/cost.h"
 #include "machine/cpu.h"
 #include "mm/internal.h"
+#include "mm/percpu.h"
 #include "mm/sched.h"
+#include "mm/slab.h"
+#include "mm/vmalloc.h"
 #include "mm/vmscan.h"
 #include "sim/engine.h"
 #include "sim/log.h"
@@ -2167,5 +2170,12 @@ int mm_check(void)
 	/* The full memmap walk is bounded to keep checks cheap on huge machines. */
 	if (max_pfn <= (1UL << 24))
 		r = check_pages();
+	/* The allocators above the buddy keep their own invariants. */
+	if (!r && slab_is_available())
+		r = slab_check() ? -EFAULT : 0;
+	if (!r)
+		r = vmalloc_check() ? -EFAULT : 0;
+	if (!r)
+		r = pcpu_check() ? -EFAULT : 0;
 	return r;
 }

@@ -17,6 +17,9 @@
 #include "machine/cost.h"
 #include "mm/internal.h"
 #include "mm/mm.h"
+#include "mm/percpu.h"
+#include "mm/slab.h"
+#include "mm/vmalloc.h"
 #include "sim/log.h"
 
 #define K(x) ((x) << (PAGE_SHIFT - 10))
@@ -280,9 +283,9 @@ int proc_meminfo(FILE *f)
 	show_kb(f, "CommitLimit", K(totalram * 50 / 100));
 	show_kb(f, "Committed_AS", 0);
 	show_kb(f, "VmallocTotal", (VMALLOC_END - VMALLOC_START) >> 10);
-	show_kb(f, "VmallocUsed", 0);
+	show_kb(f, "VmallocUsed", vmalloc_nr_pages() << (PAGE_SHIFT - 10));
 	show_kb(f, "VmallocChunk", 0);
-	show_kb(f, "Percpu", (unsigned long)(mm.percpu_bytes >> 10));
+	show_kb(f, "Percpu", pcpu_nr_pages() << (PAGE_SHIFT - 10));
 	fprintf(f, "HardwareCorrupted: %5lu kB\n", 0UL);
 	show_kb(f, "AnonHugePages", 0);
 	show_kb(f, "ShmemHugePages", 0);
@@ -419,5 +422,12 @@ int mm_show(const char *what, FILE *f)
 	if (!strcmp(what, "meminfo")) return proc_meminfo(f);
 	if (!strcmp(what, "extfrag_index")) return debugfs_extfrag_index(f);
 	if (!strcmp(what, "unusable_index")) return debugfs_unusable_index(f);
+	if (!strcmp(what, "slabinfo")) {
+		if (!slab_is_available())
+			return -ENOENT;
+		slab_print_slabinfo(f);
+		return 0;
+	}
+	if (!strcmp(what, "vmallocinfo")) return proc_vmallocinfo(f);
 	return -ENOENT;
 }

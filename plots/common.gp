@@ -31,3 +31,27 @@ set linetype 6 lc rgb "#56B4E9" lw 2
 set linetype 7 lc rgb "#F0E442" lw 2
 set linetype 8 lc rgb "#000000" lw 2
 set linetype cycle 8
+
+# What the run sampled (written by `mmsim plot` into RUN/plots/meta.gp): cols, zones, nodes,
+# norders, extfrag_threshold. Scripts pick their series from these lists.
+if (exists("meta")) load meta
+if (!exists("cols")) cols = ""
+if (!exists("zones")) zones = ""
+if (!exists("nodes")) nodes = ""
+if (!exists("norders")) norders = 11
+if (!exists("extfrag_threshold")) extfrag_threshold = 500
+has(c) = strstrt(" ".cols." ", " ".c." ") > 0
+# Sequential palette for orders and heatmaps (viridis stops, CC0; gnuplot 5.4 has no built-in one).
+set palette defined (0 "#440154", 1 "#482878", 2 "#3e4989", 3 "#31688e", 4 "#26828e", \
+                     5 "#1f9e89", 6 "#35b779", 7 "#6ece58", 8 "#b5de2b", 9 "#fde725")
+# Order o of norders as a palette fraction (stop before the pale yellow end).
+ofrac(o) = norders > 1 ? 0.9 * o / (norders - 1.0) : 0
+# Multi-panel figures: @resize after setting fig_h (pixels) keeps panels readable.
+fig_w = 1000
+fig_h = 600
+resize = 'if (term ne "dumb") { set terminal pngcairo size fig_w,fig_h font "DejaVu Sans,10" noenhanced }'
+# Panel grid for n panels: one column up to 2 panels, else two.
+pcols(n) = n <= 2 ? 1 : 2
+prows(n) = int((n + pcols(n) - 1) / pcols(n))
+# Simulated time axis.
+tms(t) = t * 1000.0

@@ -16,8 +16,8 @@
  *        norders = 11                     length of the per-order vectors
  *        extfrag_threshold = 500          vm.extfrag_threshold of config.yaml
  *   3. For every plots/<name>.gp except common.gp and compare-*.gp: read its "# needs:" line
- *      (words: a timeseries column prefix, or "latency" for latency.csv rows;
- *      "a|b" is met by either), skip it with a note if the run lacks them, else run
+ *      (words: a timeseries column prefix or glob ("mm.node*.free_blocks.*"),
+ *      or "latency" for latency.csv rows; "a|b" is met by either), skip it with a note if the run lacks them, else run
  *        gnuplot -e "run='RUN'; out='RUN/plots/<name>.png'; plotdir='plots'; meta='RUN/plots/meta.gp'; ..."
  *           plots/<name>.gp
  *      directly with fork/exec — never through a shell string.
@@ -25,6 +25,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -158,12 +159,120 @@ static int jsonl_to_csv(const char *run, struct columns *cols)
 	return rc;
 }
 
+/* vm.extfrag_threshold from the resolved config (500, the kernel default, if absent). */
+static int config_extfrag_threshold(const char *run)
+{
+	char path[PATH_MAX], line[512];
+	bool in_vm = false;
+	int v = 500;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/config.yaml", run);
+	f = fopen(path, "r");
+	if (!f)
+		return v;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = line;
+
+		if (line[0] != ' ' && line[0] != '\n' && line[0] != '#')
+			in_vm = !strncmp(line, "vm:", 3);
+		if (!in_vm)
+			continue;
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, "extfrag_threshold:", 18)) {
+			v = atoi(p + 18);
+			break;
+		}
+	}
+	fclose(f);
+	return v;
+}
+
+/* Append " word" to a space-separated list unless it is already there. */
+static void list_add(char *list, size_t len, const char *word, size_t wlen)
+{
+	size_t used = strlen(list);
+	char w[256];
+	const char *p = list;
+
+	if (wlen >= sizeof(w))
+		return;
+	memcpy(w, word, wlen);
+	w[wlen] = 0;
+	while ((p = strstr(p, w)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[wlen] == ' ' || p[wlen] == 0))
+			return;
+		p++;
+	}
+	if (used + wlen + 2 < len)
+		snprintf(list + used, len - used, "%s%s", used ? " " : "", w);
+}
+
+/*
+ * RUN/plots/meta.gp: the column names and the zones and nodes they mention, as
+ * gnuplot assignments (see the header). Names with quotes are left out.
+ */
+static int write_meta(const char *run, const struct columns *cols)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	static char zones[8192], nodes[1024];
+	char first_vec[256] = "";
+	int norders = 0;
+	FILE *f;
+
+	zones[0] = nodes[0] = 0;
+	for (int i = 0; i < cols->n; i++) {
+		const char *c = cols->name[i], *p, *z, *dot;
+
+		if (strncmp(c, "mm.node", 7) || !(c[7] >= '0' && c[7] <= '9'))
+			continue;
+		for (p = c + 7; *p >= '0' && *p <= '9'; p++)
+			;
+		if (*p != '.')
+			continue;
+		list_add(nodes, sizeof(nodes), c + 7, (size_t)(p - (c + 7)));
+		z = p + 1;
+		/* Zone names are capitalised (DMA, DMA32, Normal, Movable, Device). */
+		dot = strchr(z, '.');
+		if (*z < 'A' || *z > 'Z' || !dot)
+			continue;
+		list_add(zones, sizeof(zones), c + 3, (size_t)(dot - (c + 3)));
+		if (!strncmp(dot, ".free_blocks.", 13)) {
+			if (!first_vec[0])
+				snprintf(first_vec, sizeof(first_vec), "%.*s", (int)(dot - c), c);
+			if (!strncmp(c, first_vec, strlen(first_vec)) && c[strlen(first_vec)] == '.')
+				norders++;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/plots/meta.gp", run);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "mmsim plot: %s: %s\n", tmp, strerror(errno));
+		return MMSIM_EXIT_CANTCREAT;
+	}
+	fprintf(f, "# written by `mmsim plot`: what %s/plots/timeseries.csv holds\ncols = \"", run);
+	for (int i = 0, n = 0; i < cols->n; i++)
+		if (!strchr(cols->name[i], '"') && !strchr(cols->name[i], '\\'))
+			fprintf(f, "%s%s", n++ ? " " : "", cols->name[i]);
+	fprintf(f, "\"\nzones = \"%s\"\nnodes = \"%s\"\nnorders = %d\nextfrag_threshold = %d\n", zones, nodes,
+		norders ? norders : 11, config_extfrag_threshold(run));
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return MMSIM_EXIT_IOERR;
+	}
+	return 0;
+}
+
+/* A column whose name starts with @prefix, or matches it as a glob if it has '*' or '?'. */
 static bool has_column_prefix(const struct columns *c, const char *prefix)
 {
 	size_t n = strlen(prefix);
+	bool glob = strpbrk(prefix, "*?") != NULL;
 
 	for (int i = 0; i < c->n; i++)
-		if (!strncmp(c->name[i], prefix, n))
+		if (glob ? !fnmatch(prefix, c->name[i], 0) : !strncmp(c->name[i], prefix, n))
 			return true;
 	return false;
 }
@@ -282,7 +391,7 @@ static int run_gnuplot(const char *plotdir, const char *script, const char *run,
 		       int ncols)
 {
 	static char hists[16384];
-	char expr[3 * PATH_MAX + sizeof(hists)];
+	char expr[6 * PATH_MAX + sizeof(hists)];
 	int status;
 	pid_t pid;
 
@@ -292,8 +401,8 @@ static int run_gnuplot(const char *plotdir, const char *script, const char *run,
 		return -1;
 	}
 	latency_hist_names(run, hists, sizeof(hists));
-	snprintf(expr, sizeof(expr), "run='%s'; out='%s'; plotdir='%s'; hists='%s'; ncols=%d",
-		 run, out, plotdir, hists, ncols);
+	snprintf(expr, sizeof(expr), "run='%s'; out='%s'; plotdir='%s'; hists='%s'; ncols=%d; meta='%s/plots/meta.gp'",
+		 run, out, plotdir, hists, ncols, run);
 	pid = fork();
 	if (pid == 0) {
 		execlp("gnuplot", "gnuplot", "-e", expr, script, (char *)NULL);
@@ -342,6 +451,8 @@ int cmd_plot(int argc, char **argv)
 		return errno == ENOENT ? MMSIM_EXIT_NOINPUT : MMSIM_EXIT_CANTCREAT;
 	}
 	rc = jsonl_to_csv(argv[1], &cols);
+	if (!rc)
+		rc = write_meta(argv[1], &cols);
 	if (rc)
 		return rc;
 	if (!find_plots_dir(plotdir, sizeof(plotdir))) {

@@ -253,6 +253,10 @@ int cmd_replay(int argc, char **argv)
 		cli_usage_error("replay", "unexpected argument '%s'", argv[optind]);
 		return MMSIM_EXIT_USAGE;
 	}
+	if (!strcmp(path, "-")) {
+		cli_usage_error("replay", "TRACE must be a file (it is read twice); save the pipe to a file first");
+		return MMSIM_EXIT_USAGE;
+	}
 
 	/* Pre-scan: malformed lines (fatal with --strict) and the time span. */
 	r = trace_reader_open(path, err, sizeof(err));

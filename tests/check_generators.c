@@ -227,12 +227,15 @@ START_TEST(test_dist_errors_have_positions)
 	const char *path;
 	char text[512];
 
-	expect_error("{dist: lognormal, mu: 6}", CFG_UNIT_NONE, "d.yaml:1:4: x.sigma: a lognormal distribution needs `sigma:`");
+	expect_error("{dist: lognormal, mu: 6}", CFG_UNIT_NONE,
+		     "d.yaml:1:4: x.sigma: a lognormal distribution needs `sigma:`");
 	expect_error("{dist: gauss, mean: 3}", CFG_UNIT_NONE, "d.yaml:1:11: x.dist: expected one of: fixed, uniform");
 	expect_error("{mean: 3}", CFG_UNIT_NONE, "d.yaml:1:4: x.dist: a distribution mapping needs `dist:`");
 	expect_error("{dist: exponential, mean: 3 parsecs}", CFG_UNIT_TIME, "d.yaml:1:30: x.mean: expected a time");
-	expect_error("{dist: empirical, values: [[64, 1], [abc, 2]]}", CFG_UNIT_BYTES, "d.yaml:1:41: x.values.1.0: expected a size");
-	expect_error("{dist: empirical, values: [[64, 1, 3]]}", CFG_UNIT_BYTES, "d.yaml:1:31: x.values.0: expected a [value, weight] pair");
+	expect_error("{dist: empirical, values: [[64, 1], [abc, 2]]}", CFG_UNIT_BYTES,
+		     "d.yaml:1:41: x.values.1.0: expected a size");
+	expect_error("{dist: empirical, values: [[64, 1, 3]]}", CFG_UNIT_BYTES,
+		     "d.yaml:1:31: x.values.0: expected a [value, weight] pair");
 	expect_error("{dist: empirical, values: [[64, 0]]}", CFG_UNIT_BYTES, "weights add up to 0");
 	expect_error("{dist: uniform, min: 5}", CFG_UNIT_NONE, "needs `min:` and `max:`");
 	expect_error("{dist: uniform, min: 5, max: 1}", CFG_UNIT_NONE, "expected max >= min");

@@ -768,7 +768,10 @@ struct trace_reader {
 	size_t len, pos;
 	void *map;                     /* munmap on close */
 	size_t map_len;
-	char *owned;                   /* malloc'd copy (pipes) */
+	char *owned;                   /* streaming buffer (pipes) */
+	size_t cap;
+	int fd;                        /* pipes: read as we go; -1 otherwise */
+	bool eof;
 	uint64_t lineno;
 	uint64_t prev_ts;
 	char err[256];
@@ -783,6 +786,7 @@ static struct trace_reader *reader_new(const char *name)
 		return NULL;
 	snprintf(r->name, sizeof(r->name), "%s", name ? name : "(memory)");
 	r->st.max_cpu = -1;
+	r->fd = -1;
 	return r;
 }
 
@@ -835,52 +839,55 @@ struct trace_reader *trace_reader_open(const char *path, char *err, size_t errle
 			return r;
 		}
 	}
-	/* Pipe (or mmap failure): read everything into memory. */
-	{
-		size_t cap = 1 << 20, n = 0;
-		char *b = malloc(cap);
-
-		while (b) {
-			ssize_t k;
-
-			if (n == cap) {
-				char *nb = realloc(b, cap * 2);
-
-				if (!nb) {
-					free(b);
-					b = NULL;
-					break;
-				}
-				b = nb;
-				cap *= 2;
-			}
-			k = read(fd, b + n, cap - n);
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0) {
-				if (err && errlen)
-					snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-				free(b);
-				free(r);
-				close(fd);
-				return NULL;
-			}
-			if (k == 0)
-				break;
-			n += (size_t)k;
-		}
+	/* Pipe (or mmap failure): stream through a buffer refilled as lines are consumed. */
+	r->cap = 1 << 20;
+	r->owned = malloc(r->cap);
+	if (!r->owned) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", path);
+		free(r);
 		close(fd);
-		if (!b) {
-			if (err && errlen)
-				snprintf(err, errlen, "%s: out of memory reading the trace", path);
-			free(r);
-			return NULL;
-		}
-		r->owned = b;
-		r->buf = b;
-		r->len = n;
+		return NULL;
 	}
+	r->buf = r->owned;
+	r->fd = fd;
 	return r;
+}
+
+/* Pipes: keep the unconsumed tail, read more behind it (the buffer grows for long lines). */
+static int refill(struct trace_reader *r)
+{
+	size_t keep = r->len - r->pos;
+	ssize_t k;
+
+	if (r->pos) {
+		memmove(r->owned, r->owned + r->pos, keep);
+		r->pos = 0;
+		r->len = keep;
+	}
+	if (r->len == r->cap) {
+		char *nb = r->cap < ((size_t)1 << 30) ? realloc(r->owned, r->cap * 2) : NULL;
+
+		if (!nb) {
+			snprintf(r->err, sizeof(r->err), "line %llu longer than the read buffer",
+				 (unsigned long long)r->lineno + 1);
+			return -1;
+		}
+		r->owned = nb;
+		r->buf = nb;
+		r->cap *= 2;
+	}
+	do
+		k = read(r->fd, r->owned + r->len, r->cap - r->len);
+	while (k < 0 && errno == EINTR);
+	if (k < 0) {
+		snprintf(r->err, sizeof(r->err), "read error: %s", strerror(errno));
+		return -1;
+	}
+	if (k == 0)
+		r->eof = true;
+	r->len += (size_t)k;
+	return 0;
 }
 
 int trace_reader_next(struct trace_reader *r, struct trace_rec *rec)
@@ -888,11 +895,23 @@ int trace_reader_next(struct trace_reader *r, struct trace_rec *rec)
 	const char *why = NULL;
 	int skip = 0;
 
-	while (r->pos < r->len) {
-		const char *s = r->buf + r->pos;
-		const char *nl = memchr(s, '\n', r->len - r->pos);
-		size_t n = nl ? (size_t)(nl - s) : r->len - r->pos;
+	for (;;) {
+		const char *s, *nl;
+		size_t n;
 		int res;
+
+		if (r->pos >= r->len && (r->fd < 0 || r->eof))
+			break;
+		s = r->buf + r->pos;
+		nl = memchr(s, '\n', r->len - r->pos);
+		if (!nl && r->fd >= 0 && !r->eof) {
+			int k = refill(r);
+
+			if (k < 0)
+				return -2;
+			continue;
+		}
+		n = nl ? (size_t)(nl - s) : r->len - r->pos;
 
 		r->pos += n + (nl != NULL);
 		r->lineno++;
@@ -956,6 +975,8 @@ const struct trace_parse_stats *trace_reader_stats(const struct trace_reader *r)
 
 int trace_reader_rewind(struct trace_reader *r)
 {
+	if (r->fd >= 0)
+		return -1;                               /* a pipe cannot go back */
 	r->pos = 0;
 	r->lineno = 0;
 	r->prev_ts = 0;
@@ -970,6 +991,8 @@ void trace_reader_close(struct trace_reader *r)
 		return;
 	if (r->map)
 		munmap(r->map, r->map_len);
+	if (r->fd >= 0)
+		close(r->fd);
 	free(r->owned);
 	free(r);
 }

@@ -554,11 +554,13 @@ other:
 			if (obj < 0)
 				goto nomem;
 			R.objs[obj].cache = (uint16_t)ci;
-			e = ptab_get(&slab, rec.ptr, &fresh);
-			if (!e)
-				goto nomem;
-			e->val = (uint32_t)obj;
-			e->aux = L_LIVE;
+			if (rec.ptr > 16) {                      /* not ZERO_SIZE_PTR (kmalloc(0)) */
+				e = ptab_get(&slab, rec.ptr, &fresh);
+				if (!e)
+					goto nomem;
+				e->val = (uint32_t)obj;
+				e->aux = L_LIVE;
+			}
 			op = cache ? OP_CACHE_ALLOC : OP_KMALLOC;
 			break;
 		}
@@ -755,6 +757,11 @@ allocated:
 			return;
 		}
 		o->sim = p;
+		if ((x->op & RF_OP_MASK) != OP_PAGE_ALLOC && (x->op & RF_OP_MASK) != OP_PCPU_ALLOC &&
+		    ZERO_OR_NULL_PTR(p)) {
+			o->state = S_FREED;                      /* kmalloc(0): nothing to free later */
+			return;
+		}
 		if (o->state == S_PENDING_FREE) {
 			R.st.deferred_frees++;
 			(*R.c_deferred)++;

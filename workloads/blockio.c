@@ -253,7 +253,8 @@ static int blk_setup(struct cfg_node *task, const struct workload_env *env)
 	sh->faults = wl_counter(env, "dma_faults", "ios", "I/Os refused by the device (DMA fault)");
 	sh->qfull = wl_counter(env, "queue_full_waits", "waits", "submitter waits for a free queue slot");
 	sh->io_lat = wl_hist(env, "io_latency", "ps", "submission to completion interrupt");
-	sh->alloc_lat = wl_hist(env, "alloc_latency", "ps", "time in mempool_alloc for one I/O (bio, bvecs, pages, request)");
+	sh->alloc_lat = wl_hist(env, "alloc_latency", "ps",
+				"time in mempool_alloc for one I/O (bio, bvecs, pages, request)");
 	for (uint64_t i = 0; i < procs; i++) {
 		struct blk_proc *p = calloc(1, sizeof(*p));
 		char ev[160];

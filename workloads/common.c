@@ -248,7 +248,7 @@ int wl_orders(struct cfg_node *task, const char *key, const char *def, int *orde
 
 		snprintf(text, sizeof(text), "%s: %s\n", key, def);
 		d = cfg_load_string("(default)", text);
-		if (!d || cfg_merge_defaults(c, task, d, NULL) < 0) {
+		if (!d || cfg_merge(c, task, d, NULL) < 0) {
 			cfg_free(d);
 			return -1;
 		}

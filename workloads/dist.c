@@ -251,7 +251,8 @@ int dist_parse_node(struct cfg_node *n, enum cfg_unit unit, double min, double m
 		break;
 	case DIST_LOGNORMAL:
 		if (cfg_has(n, "median") == cfg_has(n, "mu")) {
-			cfg_fail(c, n, "mu", "a lognormal distribution needs exactly one of `mu:` (ln of the median in base units) or `median:`");
+			cfg_fail(c, n, "mu", "a lognormal distribution needs exactly one of `mu:` "
+				 "(ln of the median in base units) or `median:`");
 			return -1;
 		}
 		if (cfg_has(n, "median")) {
@@ -270,7 +271,8 @@ int dist_parse_node(struct cfg_node *n, enum cfg_unit unit, double min, double m
 		struct cfg_node *vals = cfg_get(n, "values"), *file = cfg_get(n, "file");
 
 		if (!vals == !file) {
-			cfg_fail(c, n, "values", "an empirical distribution needs exactly one of `values:` ([[value, weight], ...]) or `file:`");
+			cfg_fail(c, n, "values", "an empirical distribution needs exactly one of `values:` "
+				 "([[value, weight], ...]) or `file:`");
 			return -1;
 		}
 		if (vals ? emp_values(vals, d, &cap, d->lo, d->hi) : emp_file(file, d, &cap, d->lo, d->hi))
@@ -308,7 +310,7 @@ int workload_dist(struct cfg_node *task, const struct workload_type *type, const
 		/* Insert the documented default so config.yaml shows the resolved value. */
 		snprintf(text, sizeof(text), "%s: %s\n", key, p->def);
 		def = cfg_load_string("(default)", text);
-		if (!def || cfg_merge_defaults(c, task, def, NULL) < 0) {
+		if (!def || cfg_merge(c, task, def, NULL) < 0) {       /* key absent: appended */
 			cfg_free(def);
 			cfg_fail(c, task, key, "internal: workload '%s': bad default '%s'", type->name, p->def);
 			return -1;

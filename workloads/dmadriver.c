@@ -234,7 +234,8 @@ static int dd_setup(struct cfg_node *task, const struct workload_env *env)
 	d->faults = wl_counter(env, "dma_faults", "transfers", "transfers refused: buffer above the DMA mask");
 	d->refill_fail = wl_counter(env, "refill_fail", "allocs", "atomic buffer refills that failed");
 	d->probe_fail = wl_counter(env, "probe_fail", "allocs", "ring or buffer allocations that failed at probe");
-	d->held_dropped = wl_counter(env, "held_dropped", "buffers", "buffers freed at once because max_held was reached");
+	d->held_dropped = wl_counter(env, "held_dropped", "buffers",
+				     "buffers freed at once because max_held was reached");
 	d->lat = wl_hist(env, "alloc_latency", "ps", "latency of each buffer allocation");
 	d->next = dd_list;
 	dd_list = d;

@@ -22,7 +22,7 @@
  * Both use `gfp` (GFP_ATOMIC); a failure drops the packet (rx_dropped), as a
  * driver does. A delivered skb lives for `lifetime` (until the socket reader
  * consumes it), then kfree_skb frees data and head. At most `max_live` skbs
- * are queued per RX queue (the receive buffer); beyond it the oldest is freed.
+ * are queued per RX queue (the receive buffer); beyond it the skb due first is freed early.
  *
  * Call sites in the kmem events are the kernel's (__alloc_skb, kfree_skbmem, ...).
  *
@@ -212,7 +212,7 @@ static const struct workload_param netrx_params[] = {
 	  "time until the socket reader consumes the skb", WP_DIST },
 	{ "data", CFG_UNIT_NONE, "auto", "data buffers: auto (napi_alloc_skb rule), kmalloc, or frag" },
 	{ "gfp", CFG_UNIT_NONE, "GFP_ATOMIC", "GFP mask of heads and data" },
-	{ "max_live", CFG_UNIT_NONE, "65536", "skbs queued per RX queue before the oldest is freed" },
+	{ "max_live", CFG_UNIT_NONE, "65536", "skbs queued per RX queue before the one due first is freed early" },
 	{ NULL },
 };
 

@@ -11,11 +11,13 @@
  *     __GFP_NORETRY | __GFP_NOWARN, readahead_gfp_mask) and filled by one
  *     scatter-gather read from the block device `device` (dma_transfer,
  *     the reader waits for it);
- *   - write: missing pages are allocated with the mapping gfp
- *     (GFP_HIGHUSER_MOVABLE), every page is written and marked dirty; a
- *     share `fsync` of the writes then writes back the file's dirty pages;
- *     while more than `dirty_limit` pages are dirty the writer writes back
- *     the oldest dirty pages itself first (balance_dirty_pages throttling);
+ *   - write: missing pages are allocated with the mapping gfp plus
+ *     __GFP_WRITE (FGP_WRITE in grab_cache_page_write_begin: the fast path
+ *     then avoids nodes over their dirty limit), every page is written and
+ *     marked dirty; a share `fsync` of the writes then writes back the
+ *     file's dirty pages; while more than `dirty_limit` pages are dirty the
+ *     writer first writes back whole files itself, round robin
+ *     (balance_dirty_pages throttling);
  *   - a failed page allocation fails the operation (-ENOMEM counted).
  *
  * INTERIM (until the memory-pressure issue lands the page cache, LRU lists
@@ -197,7 +199,7 @@ static void pc_op(struct pc_proc *p)
 		sh->wb_cursor = (sh->wb_cursor + 1) % sh->nr_files;
 	}
 	for (unsigned long i = start; i < end; i++) {
-		if (!f->page[i] && !pc_add(sh, fi, i, sh->gfp)) {
+		if (!f->page[i] && !pc_add(sh, fi, i, sh->gfp | __GFP_WRITE)) {
 			(*sh->enomem)++;
 			break;
 		}

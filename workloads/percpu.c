@@ -116,7 +116,8 @@ static int pcw_setup(struct cfg_node *task, const struct workload_env *env)
 		return -1;
 	w->atomic_pct = (unsigned)workload_u64(task, T, "atomic", 0, 100);
 	if (pcpu_nr_units() <= 0) {
-		cfg_fail(cfg_doc(task), task, "workload", "workload 'percpu' needs the percpu allocator: percpu_init has not run");
+		cfg_fail(cfg_doc(task), task, "workload",
+			 "workload 'percpu' needs the percpu allocator: percpu_init has not run");
 		return -1;
 	}
 	if (wl_heap_init(&w->heap, (unsigned)max_live) < 0)

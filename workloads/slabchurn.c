@@ -299,7 +299,8 @@ static int sc_setup(struct cfg_node *task, const struct workload_env *env)
 	sh->fails = wl_counter(env, "cache_alloc_fail", "objects", "kmem_cache_alloc calls that failed");
 	sh->kmallocs = wl_counter(env, "kmallocs", "objects", "kmalloc calls");
 	sh->kmalloc_fails = wl_counter(env, "kmalloc_fail", "objects", "kmalloc calls that failed");
-	sh->rcl_allocs = wl_counter(env, "reclaimable_allocs", "objects", "allocations from the reclaimable caches (dentries and inodes)");
+	sh->rcl_allocs = wl_counter(env, "reclaimable_allocs", "objects",
+				    "allocations from the reclaimable caches (dentries and inodes)");
 	sh->rcl_fails = wl_counter(env, "reclaimable_alloc_fail", "objects", "reclaimable allocations that failed");
 	sh->shrunk = wl_counter(env, "shrinker_freed", "objects", "reclaimable objects freed by the shrinker");
 	sh->pruned = wl_counter(env, "pruned", "objects", "reclaimable objects pruned at max_reclaimable");

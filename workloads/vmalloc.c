@@ -175,7 +175,8 @@ static int vmw_setup(struct cfg_node *task, const struct workload_env *env)
 	w->kvmallocs = wl_counter(env, "kvmallocs", "calls", "kvmalloc calls");
 	w->kvfail = wl_counter(env, "kvmalloc_fail", "calls", "kvmalloc calls that failed");
 	w->kvbytes = wl_counter(env, "kvmalloc_bytes", "bytes", "bytes kvmalloc'd");
-	w->kv_vmalloc = wl_counter(env, "kvmalloc_vmalloc", "calls", "kvmalloc calls served by vmalloc (kmalloc failed or too big)");
+	w->kv_vmalloc = wl_counter(env, "kvmalloc_vmalloc", "calls",
+				   "kvmalloc calls served by vmalloc (kmalloc failed or too big)");
 	w->vlat = wl_hist(env, "vmalloc_latency", "ps", "latency of vmalloc");
 	w->kvlat = wl_hist(env, "kvmalloc_latency", "ps", "latency of kvmalloc");
 	w->next = vmw_list;

@@ -98,7 +98,9 @@ enum dist_kind { DIST_FIXED, DIST_UNIFORM, DIST_EXPONENTIAL, DIST_LOGNORMAL, DIS
 struct dist {
 	enum dist_kind kind;
 	enum cfg_unit unit;
-	double a, b;                     /* fixed: v; uniform: lo, hi; exp: mean; lognormal: mu, sigma; pareto: xm, alpha */
+	/* fixed: a = v; uniform: a, b = lo, hi; exponential: a = mean; lognormal: a, b = mu, sigma;
+	 * pareto: a, b = xm, alpha */
+	double a, b;
 	double lo, hi;                   /* clamp bounds (always set; the parameter's range at least) */
 	unsigned n;                      /* empirical: points */
 	double *value, *cum;             /* empirical: values and cumulative weights (last = 1) */
