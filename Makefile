@@ -89,6 +89,11 @@ MM_OBJS := \
 	mm/proc.o \
 	mm/events.o \
 	mm/reclaim_stubs.o \
+	mm/lru.o \
+	mm/memory.o \
+	mm/filemap.o \
+	mm/swap.o \
+	mm/vmscan.o \
 	mm/vmalloc.o \
 	mm/util.o \
 	mm/mempool.o \
@@ -123,7 +128,9 @@ MAIN_OBJS := \
 	sim/cli_plot.o \
 	sim/cli_cachesim.o \
 	sim/cli_compare.o \
+	sim/cli_report.o \
 	sim/scenario_mm.o \
+	sim/scenario_pressure.o \
 	sim/cli_boot.o \
 	sim/run_summary.o
 
@@ -146,11 +153,13 @@ TEST_OBJS := \
 	tests/check_tlb.o \
 	tests/check_gfp.o \
 	sim/scenario_mm.o \
+	sim/scenario_pressure.o \
 	tests/check_page_alloc.o \
 	tests/check_slab.o \
 	tests/check_vmalloc.o \
 	tests/check_mempool.o \
 	tests/check_percpu.o \
+	tests/check_reclaim.o \
 	tests/check_traces.o
 
 BENCH_OBJS := \

@@ -773,7 +773,16 @@ static bool page_out_of_range(struct page *page)
 	return true;
 }
 
+static void __free_pages_locked(struct page *page, unsigned order);
+
 void __free_pages(struct page *page, unsigned order)
+{
+	sim_atomic_begin();
+	__free_pages_locked(page, order);
+	sim_atomic_end();
+}
+
+static void __free_pages_locked(struct page *page, unsigned order)
 {
 	if (!page || page_out_of_range(page))
 		return;
@@ -797,7 +806,16 @@ void __free_pages(struct page *page, unsigned order)
  * reach zero are freed through the pcp lists as free_unref_page_list does,
  * tracing mm_page_free_batched (not mm_page_free) for each.
  */
+static void __release_pages(struct page **pages, int nr);
+
 void release_pages(struct page **pages, int nr)
+{
+	sim_atomic_begin();
+	__release_pages(pages, nr);
+	sim_atomic_end();
+}
+
+static void __release_pages(struct page **pages, int nr)
 {
 	for (int i = 0; i < nr; i++) {
 		struct page *page = pages[i];
@@ -1913,8 +1931,29 @@ got_pg:
 	return page;
 }
 
+static struct page *__alloc_pages_api(gfp_t gfp, unsigned order, int preferred_nid, nodemask_t *nodemask,
+				      int api);
+
+/*
+ * Every allocation and free runs as an atomic section of the simulation
+ * (sim_atomic_begin): the kernel does this work under zone->lock and the pcp
+ * lock with interrupts off, so another CPU's process must not interleave
+ * just because this one's local time crossed the quantum. The slow path
+ * still blocks where the kernel sleeps (reclaim, compaction, retries).
+ */
 static struct page *alloc_pages_api(gfp_t gfp, unsigned order, int preferred_nid, nodemask_t *nodemask,
 				    int api)
+{
+	struct page *page;
+
+	sim_atomic_begin();
+	page = __alloc_pages_api(gfp, order, preferred_nid, nodemask, api);
+	sim_atomic_end();
+	return page;
+}
+
+static struct page *__alloc_pages_api(gfp_t gfp, unsigned order, int preferred_nid, nodemask_t *nodemask,
+				      int api)
 {
 	struct alloc_context ac;
 	struct page *page;

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "sim/engine.h"
 
 /* PF_* values (include/linux/sched.h, 6.1). */
 #define PF_IDLE            0x00000002u
@@ -72,5 +73,13 @@ static inline bool fatal_signal_pending(const struct task_struct *t) { return t-
  * cpu, flag characters of the current exec_ctx) with sim/trace.h.
  */
 void sched_install_trace_ctx(void);
+
+/**
+ * cond_resched() - a voluntary preemption point: lets other simulated CPUs run
+ * if this context's local time ran a quantum ahead, even inside an allocator's
+ * atomic section (see sim_atomic_begin). Call it where the kernel does (reclaim
+ * and compaction loops), only with the model's structures consistent.
+ */
+static inline void cond_resched(void) { sim_cond_resched(); }
 
 #endif /* MMSIM_MM_SCHED_H */

@@ -73,6 +73,7 @@
 #include "mm/util.h"
 #include "machine/cost.h"
 #include "machine/machine.h"
+#include "sim/engine.h"
 #include "sim/log.h"
 
 /* --- costs (cycles) -------------------------------------------------------- */
@@ -998,7 +999,26 @@ static unsigned long slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, int node,
 	return take_object(s, sl);
 }
 
+static unsigned long __slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node, enum slab_path *path);
+
+/*
+ * The allocation and free paths run as one atomic section of the simulation
+ * (sim_atomic_begin): in the kernel they run with the cpu slab pinned and
+ * list_lock held across partial-list walks, so no other CPU's process may
+ * interleave with them just because the local time ran past the quantum.
+ * They still block where the kernel sleeps (page allocation with reclaim).
+ */
 unsigned long slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node, enum slab_path *path)
+{
+	unsigned long obj;
+
+	sim_atomic_begin();
+	obj = __slab_alloc_node(s, gfp, node, path);
+	sim_atomic_end();
+	return obj;
+}
+
+static unsigned long __slab_alloc_node(struct kmem_cache *s, gfp_t gfp, int node, enum slab_path *path)
 {
 	struct kmem_cache_cpu *c;
 	unsigned long obj;
@@ -1055,7 +1075,19 @@ static void report_slab_err(struct kmem_cache *s, struct slab *sl, const char *w
 			   caller ? caller : "?", smp_processor_id(), current->pid, current->comm);
 }
 
+static int __slab_free_obj(struct kmem_cache *s, struct slab *sl, unsigned long addr, const char *caller);
+
 int slab_free_obj(struct kmem_cache *s, struct slab *sl, unsigned long addr, const char *caller)
+{
+	int ret;
+
+	sim_atomic_begin();
+	ret = __slab_free_obj(s, sl, addr, caller);
+	sim_atomic_end();
+	return ret;
+}
+
+static int __slab_free_obj(struct kmem_cache *s, struct slab *sl, unsigned long addr, const char *caller)
 {
 	unsigned long off = addr - sl->base;
 	unsigned int i = (unsigned int)(off / s->size);

@@ -10,9 +10,9 @@ nz = words(zones)
 fig_h = nz > 2 ? 300 * prows(nz) + 80 : 320 * nz + 80
 @resize
 set multiplot layout prows(nz), pcols(nz) \
-    title "External fragmentation index per order (debugfs extfrag/extfrag_index): -1 = would succeed, 0 = lack of memory, 1 = fragmentation"
+    title "External fragmentation index per order (debugfs extfrag/extfrag_index)"
 set xlabel "simulated time (ms)"
-set ylabel "extfrag index"
+set ylabel "index (0 = low memory, 1 = fragmented)"
 set yrange [-1.1:1.1]
 set ytics ("-1 (fits)" -1, "0" 0, "0.25" 0.25, "0.5" 0.5, "0.75" 0.75, "1" 1)
 set key outside right top vertical Left reverse noopaque nobox samplen 2 title "order"

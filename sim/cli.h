@@ -39,6 +39,8 @@ int cmd_plot(int argc, char **argv);         /* sim/cli_plot.c */
 int cmd_compare(int argc, char **argv);      /* sim/cli_compare.c */
 int cmd_cachesim(int argc, char **argv);     /* sim/cli_cachesim.c */
 int cmd_boot(int argc, char **argv);         /* sim/cli_boot.c */
+int cmd_replay(int argc, char **argv);       /* sim/cli_trace.c */
+int cmd_check_trace(int argc, char **argv);  /* sim/cli_trace.c */
 
 /* Shared helpers for subcommands (sim/main.c). */
 const char *cli_command_line(void);          /* the joined argv of this invocation */

@@ -120,7 +120,7 @@ static void replay_usage(FILE *out)
 		"(h hardirq, s softirq, d irqs off).\n"
 		"\n"
 		"Options:\n"
-		"  -m, --machine PRESET   machine preset (machine/presets/PRESET.yaml)\n"
+		"  -m, --machine PRESET   machine preset (machine/presets/PRESET.yaml; default tiny)\n"
 		"  -o, --output DIR       results folder (default results/<trace>-<UTC time>)\n"
 		"      --trace-out FILE   record what the simulator did, in the same ftrace format\n"
 		"      --mode MODE        slab: kmalloc/kmem_cache_* only; pages: mm_page_* only;\n"
@@ -176,7 +176,7 @@ int cmd_replay(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *machine = NULL, *outdir = NULL, *trace_out = NULL, *mode = "both", *cpu_map = NULL;
+	const char *machine = "tiny", *outdir = NULL, *trace_out = NULL, *mode = "both", *cpu_map = NULL;
 	const char *seed = NULL, *timing = NULL, *path;
 	const char *sets[64];
 	int nr_sets = 0;
@@ -316,8 +316,7 @@ int cmd_replay(int argc, char **argv)
 		fprintf(f, "description: %s\n", yaml_quote(absbuf, q2, sizeof(q2)));
 		fprintf(f, "duration: %lluus\n", (unsigned long long)(dur * 1e6 + 0.5));
 		fprintf(f, "sample_interval: %lluns\n", (unsigned long long)(si * 1e9 + 0.5));
-		if (machine)
-			fprintf(f, "machine:\n  preset: %s\n", yaml_quote(machine, q1, sizeof(q1)));
+		fprintf(f, "machine:\n  preset: %s\n", yaml_quote(machine, q1, sizeof(q1)));
 		fprintf(f, "tasks:\n  - workload: replay\n    name: replay\n");
 		fprintf(f, "    trace: %s\n", yaml_quote(absbuf, q1, sizeof(q1)));
 		fprintf(f, "    mode: %s\n", mode);
@@ -362,6 +361,9 @@ int cmd_replay(int argc, char **argv)
 		pass[npass++] = "--quiet";
 	pass[npass] = NULL;
 	rc = cmd_run(npass, pass);
+	if (rc == MMSIM_EXIT_CONFIG)
+		fprintf(stderr, "mmsim replay: %s is the scenario generated from the command line "
+			"(--machine, --mode, --speed, --cpu-map, --set)\n", yaml_path);
 	unlink(yaml_path);
 	return rc;
 }

@@ -85,6 +85,7 @@ struct sim_proc {
 	bool done;
 	sim_time_t offset;      /* local time ahead of sc_time_stamp() */
 	sim_time_t quantum;     /* sync when offset >= quantum (>= 1) */
+	int atomic;             /* sim_atomic_begin() depth: no quantum sync while > 0 */
 	sim_time_t start;       /* requested absolute start */
 	sim_proc_fn fn;
 	void *ctx;
@@ -488,12 +489,36 @@ void sim_advance(sim_time_t dt)
 		return;
 	if (likely(p != NULL)) {
 		p->offset += dt;
-		if (unlikely(p->offset >= p->quantum))
+		if (unlikely(p->offset >= p->quantum) && !p->atomic)
 			advance_sync(p);
 		return;
 	}
 	if (!g_run_started)
 		g_boot += dt;
+}
+
+void sim_atomic_begin(void)
+{
+	if (g_cur)
+		g_cur->atomic++;
+}
+
+void sim_cond_resched(void)
+{
+	struct sim_proc *p = g_cur;
+
+	if (p && g_timing && p->offset >= p->quantum)
+		advance_sync(p);
+}
+
+void sim_atomic_end(void)
+{
+	struct sim_proc *p = g_cur;
+
+	if (!p || p->atomic <= 0)
+		return;
+	if (--p->atomic == 0 && g_timing && p->offset >= p->quantum)
+		advance_sync(p);
 }
 
 void sim_sync(void)

@@ -99,6 +99,25 @@ sim_time_t sim_now(void);
  */
 void sim_advance(sim_time_t dt);
 
+/**
+ * sim_atomic_begin() / sim_atomic_end() - a region in which sim_advance()
+ * never yields to other processes, however far the local offset runs past
+ * the quantum: the model's equivalent of code under a spinlock or with
+ * preemption disabled (an allocator updating its lists). The deferred sync
+ * happens at the outermost sim_atomic_end(). Regions nest. Blocking calls
+ * (sim_sleep, sim_wait*, sim_sync) inside a region still block: model code
+ * must only block where the kernel may sleep, with its structures consistent.
+ * No-ops outside processes.
+ */
+void sim_atomic_begin(void);
+void sim_atomic_end(void);
+/**
+ * sim_cond_resched() - a preemption point (the kernel's cond_resched()): sync
+ * if the local offset reached the quantum, even inside an atomic section. Put
+ * it in long loops at the places the kernel calls cond_resched().
+ */
+void sim_cond_resched(void);
+
 /** sim_sync() - synchronise the current process with the scheduler now. */
 void sim_sync(void);
 

@@ -26,6 +26,12 @@ static int cmd_list_workloads(int argc, char **argv)
 static const struct cli_command commands[] = {
 	{ "run", cmd_run, "SCENARIO [-o DIR] [--seed N] [--set KEY=VALUE]... [--timing on|off] [--quiet]",
 	  "run a scenario and write its results folder" },
+	{ "replay", cmd_replay,
+	  "TRACE [--machine PRESET] [-o DIR] [--trace-out FILE] [--mode slab|pages|both] [--speed X|--asap] "
+	  "[--cpu-map LIST] [--strict] [--seed N] [--set KEY=VALUE]... [--timing on|off] [--quiet]",
+	  "replay a Linux kmem trace (ftrace, trace-cmd report, perf script) on a simulated machine" },
+	{ "check-trace", cmd_check_trace, "TRACE [--strict]",
+	  "parse a trace: event counts, unmatched frees, double frees, sleeping allocations in atomic context" },
 	{ "boot", cmd_boot,
 	  "SCENARIO|PRESET|--dmesg FILE [--distances FILE] [--cpus N] [--set KEY=VALUE]... [--show VIEW]...",
 	  "boot the kernel model and print /proc views (zoneinfo, buddyinfo, slabinfo, ...)" },

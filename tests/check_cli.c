@@ -29,11 +29,19 @@ static const char *tiny_scenario =
 	"    procs: 3\n"
 	"    rate: 100k/s\n";
 
+/* Run mmsim; *out / *err stay valid until the next call (which frees them). */
 static int run(const char *const *args, char **out, char **err)
 {
-	int rc = test_run_mmsim(args, out, err);
+	static char *last_out, *last_err;
+	int rc;
 
+	free(last_out);
+	free(last_err);
+	last_out = last_err = NULL;
+	rc = test_run_mmsim(args, &last_out, &last_err);
 	ck_assert_msg(rc >= 0, "could not run mmsim");
+	*out = last_out;
+	*err = last_err;
 	return rc;
 }
 
@@ -209,6 +217,8 @@ START_TEST(test_determinism)
 		char *ta = test_read_file(pa, NULL), *tb = test_read_file(pb, NULL);
 		ck_assert_ptr_nonnull(ta);
 		ck_assert_msg(strcmp(ta, tb) == 0, "%s differs between identical runs", same[i]);
+		free(ta);
+		free(tb);
 	}
 	/* A different seed gives a different run. */
 	const char *c = outdir("detC");
@@ -217,6 +227,12 @@ START_TEST(test_determinism)
 	json_object_del(json_object_get(jc, "mmsim"), "command_line");
 	char *sc = json_dumps(jc, JSON_SORT_KEYS);
 	ck_assert_str_ne(sa, sc);
+	free(sa);
+	free(sb);
+	free(sc);
+	json_decref(ja);
+	json_decref(jb);
+	json_decref(jc);
 }
 END_TEST
 
@@ -245,6 +261,7 @@ START_TEST(test_interrupt_keeps_results)
 	json_t *r = json_object_get(s, "run");
 	ck_assert(json_is_true(json_object_get(r, "interrupted")));
 	ck_assert_str_eq(json_string_value(json_object_get(r, "status")), "interrupted");
+	json_decref(s);
 	char path[600];
 	snprintf(path, sizeof(path), "%s/stats.jsonl", dir);
 	ck_assert_int_eq(access(path, R_OK), 0);

@@ -9,9 +9,7 @@
  * streams are seeded, a given build either always passes or always fails.
  *
  * Generator tests boot a tiny machine (1 node, 2 CPUs, 64 MiB) in-process;
- * a generator whose mm API is not linked into this build yet is skipped with
- * a message (and so are the scenarios while `mmsim run` does not yet boot
- * the machine and kernel model).
+ * the shipped scenarios run through the built binary (`mmsim run`, 20 ms).
  */
 #include <check.h>
 #include <dirent.h>
@@ -24,9 +22,7 @@
 #include <unistd.h>
 #include "machine/machine.h"
 #include "mm/mm.h"
-#include "mm/percpu.h"
 #include "mm/slab.h"
-#include "mm/vmalloc.h"
 #include "sim/config.h"
 #include "sim/engine.h"
 #include "sim/log.h"
@@ -289,8 +285,8 @@ static void teardown(void)
 }
 
 /*
- * Boot a tiny machine and set @yaml's tasks up. Return NULL (after printing
- * why) when the generator's mm API is not in this build.
+ * Boot a tiny machine (small kernel image) and set @yaml's tasks up; the
+ * returned document is freed by teardown().
  */
 static struct cfg *boot_and_setup(const char *yaml, sim_time_t duration)
 {
@@ -306,18 +302,8 @@ static struct cfg *boot_and_setup(const char *yaml, sim_time_t duration)
 	mm_params_default(&p);
 	p.kernel_image_size = 4 << 20;                   /* leave most of 64 MiB to the test */
 	ck_assert_msg(mm_boot(&p, err, sizeof(err)) == 0, "%s", err);
-	/* DEVELOPMENT-ONLY: until mm_boot brings up vmalloc and percpu itself. */
-	if (pcpu_nr_units() == 0) {
-		ck_assert_int_eq(vmalloc_init(), 0);
-		ck_assert_int_eq(percpu_init(&p), 0);
-	}
-	if (workloads_setup(c, cfg_seq(cfg_root(c), "tasks"), 11, duration) < 0) {
-		if (strstr(cfg_error(c), "has not run")) {
-			printf("generators: SKIPPED (%s)\n", cfg_error(c));
-			return NULL;
-		}
-		ck_abort_msg("setup failed: %s", cfg_error(c));
-	}
+	ck_assert_msg(workloads_setup(c, cfg_seq(cfg_root(c), "tasks"), 11, duration) == 0, "setup failed: %s",
+		      cfg_error(c));
 	ck_assert_int_eq(cfg_check_unused(c), 0);
 	return c;
 }
@@ -346,12 +332,10 @@ static void assert_poisson(uint64_t got, double expect, const char *what)
  */
 START_TEST(test_netrx_rate_and_sizes)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: netrx\n    name: rx\n    rate: 100k/s\n"
-				       "    burst_factor: 1\n    cpus: [1]\n", 50 * SIM_MS);
 	uint64_t pk, bytes;
 
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: netrx\n    name: rx\n    rate: 100k/s\n"
+		       "    burst_factor: 1\n    cpus: [1]\n", 50 * SIM_MS);
 	sim_run(50 * SIM_MS);
 	pk = counter("workload.rx.packets");
 	bytes = counter("workload.rx.bytes");
@@ -371,13 +355,11 @@ END_TEST
  */
 START_TEST(test_netrx_bursts_raise_rate)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: netrx\n    name: rx\n    rate: 20k/s\n"
-				       "    size: 64\n    lifetime: 10us\n", 200 * SIM_MS);
 	double expect = 20e3 * 0.2 * (2.0 + 10 * 0.2) / 2.2;
 	uint64_t pk;
 
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: netrx\n    name: rx\n    rate: 20k/s\n"
+		       "    size: 64\n    lifetime: 10us\n", 200 * SIM_MS);
 	sim_run(200 * SIM_MS);
 	pk = counter("workload.rx.packets");
 	ck_assert_msg(fabs((double)pk - expect) < 0.35 * expect, "packets %llu, expected %.0f",
@@ -393,11 +375,8 @@ END_TEST
  */
 START_TEST(test_slabchurn_mix)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: slabchurn\n    name: sc\n    rate: 80k/s\n"
-				       "    reclaimable_rate: 20k/s\n    kmalloc: 30%\n", 50 * SIM_MS);
-
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: slabchurn\n    name: sc\n    rate: 80k/s\n"
+		       "    reclaimable_rate: 20k/s\n    kmalloc: 30%\n", 50 * SIM_MS);
 	sim_run(50 * SIM_MS);
 	/* dentries D ~ Poisson(1000), half with an inode: D + I has mean 1500, sd 50; bound 5 sd */
 	ck_assert_msg(fabs((double)counter("workload.sc.reclaimable_allocs") - 1500) < 250, "reclaimable %llu",
@@ -415,14 +394,12 @@ END_TEST
  */
 START_TEST(test_slabchurn_shrinker)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: slabchurn\n    name: fs\n    rate: 10k/s\n"
-				       "    reclaimable_rate: 50k/s\n", 20 * SIM_MS);
 	struct kmem_cache *dentry;
 	struct slab_shrinker *sh;
 	unsigned long n, inuse;
 
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: slabchurn\n    name: fs\n    rate: 10k/s\n"
+		       "    reclaimable_rate: 50k/s\n", 20 * SIM_MS);
 	sim_run(20 * SIM_MS);
 	dentry = kmem_cache_find("fs_dentry");
 	ck_assert_ptr_nonnull(dentry);
@@ -448,12 +425,10 @@ END_TEST
  */
 START_TEST(test_fragmenter_counts_attempts)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: fragmenter\n    name: fr\n    rate: 2M/s\n"
-				       "    fill: 80%\n    orders: [3, 9]\n    burst: 4\n", 30 * SIM_MS);
 	uint64_t a9, s9, a3;
 
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: fragmenter\n    name: fr\n    rate: 2M/s\n"
+		       "    fill: 80%\n    orders: [3, 9]\n    burst: 4\n", 30 * SIM_MS);
 	sim_run(30 * SIM_MS);
 	a9 = counter("workload.fr.order9.attempts");
 	s9 = counter("workload.fr.order9.successes");
@@ -469,12 +444,10 @@ END_TEST
 /* dmadriver on eth0 (32-bit): 20k/s for 50 ms = 1000 frames; below 4 GiB no DMA fault. */
 START_TEST(test_dmadriver_frames)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: dmadriver\n    name: dd\n    rate: 20k/s\n"
-				       "    ring: 64\n", 50 * SIM_MS);
 	uint64_t f;
 
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: dmadriver\n    name: dd\n    rate: 20k/s\n"
+		       "    ring: 64\n", 50 * SIM_MS);
 	sim_run(50 * SIM_MS);
 	f = counter("workload.dd.frames") + counter("workload.dd.rx_missed");
 	assert_poisson(f, 1000, "frames");
@@ -486,11 +459,8 @@ END_TEST
 /* anon: 8 MiB working set at 1M faults/s is complete after 2048 faults (2 ms + page tables). */
 START_TEST(test_anon_working_set)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: anon\n    name: hog\n    rate: 1M/s\n"
-				       "    working_set: 8MiB\n    oom_score_adj: 500\n    release: never\n", 10 * SIM_MS);
-
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: anon\n    name: hog\n    rate: 1M/s\n"
+		       "    working_set: 8MiB\n    oom_score_adj: 500\n    release: never\n", 10 * SIM_MS);
 	sim_run(10 * SIM_MS);
 	ck_assert_uint_eq(counter("workload.hog.faults"), 2048);
 	ck_assert_uint_eq(counter("workload.hog.pgtable_pages"), 4);
@@ -502,11 +472,8 @@ END_TEST
 /* vmalloc: 2k/s + 8k/s for 50 ms = 100 + 400 calls. */
 START_TEST(test_vmalloc_mix)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: vmalloc\n    name: vm\n    rate: 2k/s\n"
-				       "    kv_rate: 8k/s\n    size: 64KiB\n", 50 * SIM_MS);
-
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: vmalloc\n    name: vm\n    rate: 2k/s\n"
+		       "    kv_rate: 8k/s\n    size: 64KiB\n", 50 * SIM_MS);
 	sim_run(50 * SIM_MS);
 	assert_poisson(counter("workload.vm.vmallocs"), 100, "vmalloc");
 	assert_poisson(counter("workload.vm.kvmallocs"), 400, "kvmalloc");
@@ -517,12 +484,10 @@ END_TEST
 /* percpu: 20k/s for 50 ms = 1000 allocations; lifetime 1 ms so most are freed. */
 START_TEST(test_percpu_churn)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: percpu\n    name: pc\n    rate: 20k/s\n"
-				       "    lifetime: 1ms\n", 50 * SIM_MS);
 	uint64_t a;
 
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: percpu\n    name: pc\n    rate: 20k/s\n"
+		       "    lifetime: 1ms\n", 50 * SIM_MS);
 	sim_run(50 * SIM_MS);
 	a = counter("workload.pc.allocs");
 	assert_poisson(a, 1000, "alloc_percpu");
@@ -534,12 +499,10 @@ END_TEST
 /* blockio: 10k/s for 50 ms = 500 I/Os, all completed well before the end (NVMe). */
 START_TEST(test_blockio_ios)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: blockio\n    name: bio\n    rate: 10k/s\n"
-				       "    size: 16KiB\n", 50 * SIM_MS);
 	uint64_t n;
 
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: blockio\n    name: bio\n    rate: 10k/s\n"
+		       "    size: 16KiB\n", 50 * SIM_MS);
 	sim_run(50 * SIM_MS);
 	n = counter("workload.bio.ios");
 	assert_poisson(n, 500, "ios");
@@ -551,12 +514,10 @@ END_TEST
 /* pagecache: 10k ops/s for 50 ms = 500 operations, 70 % reads. */
 START_TEST(test_pagecache_ops)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: pagecache\n    name: pc\n    rate: 10k/s\n"
-				       "    files: 8\n    file_size: 256KiB\n    io_size: 16KiB\n", 50 * SIM_MS);
 	uint64_t r, w;
 
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: pagecache\n    name: pc\n    rate: 10k/s\n"
+		       "    files: 8\n    file_size: 256KiB\n    io_size: 16KiB\n", 50 * SIM_MS);
 	sim_run(50 * SIM_MS);
 	r = counter("workload.pc.reads");
 	w = counter("workload.pc.writes");
@@ -576,13 +537,10 @@ END_TEST
  */
 START_TEST(test_dmadriver_misconfigured_faults)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: dmadriver\n    name: bad\n    device: isa-dma\n"
-				       "    zone: none\n    ring: 8\n    buf_size: 4KiB\n    rate: 10k/s\n"
-				       "  - workload: dmadriver\n    name: good\n    device: isa-dma\n    ring: 8\n"
-				       "    buf_size: 4KiB\n    rate: 10k/s\n", 10 * SIM_MS);
-
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: dmadriver\n    name: bad\n    device: isa-dma\n"
+		       "    zone: none\n    ring: 8\n    buf_size: 4KiB\n    rate: 10k/s\n"
+		       "  - workload: dmadriver\n    name: good\n    device: isa-dma\n    ring: 8\n"
+		       "    buf_size: 4KiB\n    rate: 10k/s\n", 10 * SIM_MS);
 	sim_run(10 * SIM_MS);
 	ck_assert_uint_gt(counter("workload.bad.dma_faults"), 50);
 	ck_assert_uint_eq(counter("workload.bad.frames"), 0);
@@ -598,15 +556,12 @@ END_TEST
  */
 START_TEST(test_mixed_contexts_keep_mm_consistent)
 {
-	struct cfg *c = boot_and_setup("tasks:\n  - workload: anon\n    name: app\n    cpus: [0]\n"
-				       "    working_set: 40MiB\n    rate: 2M/s\n"
-				       "  - workload: netrx\n    name: rx\n    queues: 2\n    cpus: [0, 1]\n"
-				       "    rate: 400k/s\n    lifetime: 1ms\n"
-				       "  - workload: blockio\n    name: io\n    cpus: [0]\n    rate: 20k/s\n"
-				       "  - workload: dmadriver\n    name: nic\n    rate: 50k/s\n", 40 * SIM_MS);
-
-	if (!c)
-		return;
+	boot_and_setup("tasks:\n  - workload: anon\n    name: app\n    cpus: [0]\n"
+		       "    working_set: 40MiB\n    rate: 2M/s\n"
+		       "  - workload: netrx\n    name: rx\n    queues: 2\n    cpus: [0, 1]\n"
+		       "    rate: 400k/s\n    lifetime: 1ms\n"
+		       "  - workload: blockio\n    name: io\n    cpus: [0]\n    rate: 20k/s\n"
+		       "  - workload: dmadriver\n    name: nic\n    rate: 50k/s\n", 40 * SIM_MS);
 	sim_run(40 * SIM_MS);
 	ck_assert_uint_gt(counter("workload.rx.packets"), 10000);
 	ck_assert_uint_gt(counter("workload.io.completed"), 400);
@@ -637,8 +592,6 @@ static void run_child(const char *yaml, uint64_t seed, const char *const *names,
 		p.kernel_image_size = 4 << 20;
 		if (mm_boot(&p, err, sizeof(err)) < 0)
 			_exit(3);
-		if (pcpu_nr_units() == 0 && (vmalloc_init() < 0 || percpu_init(&p) < 0))
-			_exit(4);
 		if (workloads_setup(c, cfg_seq(cfg_root(c), "tasks"), seed, 20 * SIM_MS) < 0)
 			_exit(5);
 		sim_run(20 * SIM_MS);
@@ -742,13 +695,11 @@ START_TEST(test_dist_default_resolved)
 	size_t len = 0;
 	FILE *f;
 
-	if (!c)
-		return;
 	f = open_memstream(&text, &len);
 	cfg_write(c, f);
 	fclose(f);
-	ck_assert_msg(strstr(text, "lifetime: {dist: exponential, mean: 100us}") ||
-		      strstr(text, "dist: exponential"), "%s", text);
+	ck_assert_msg(strstr(text, "    lifetime:\n      dist: exponential\n      mean: 100us\n"), "%s", text);
+	ck_assert_msg(strstr(text, "    size:\n      dist: empirical\n"), "%s", text);
 	ck_assert_ptr_nonnull(strstr(text, "context: softirq"));
 	free(text);
 }
@@ -804,15 +755,6 @@ START_TEST(test_scenario_runs)
 	snprintf(dur, sizeof(dur), "duration=%s", "20ms");
 	rc = test_run_mmsim((const char *[]){ "run", path, "-q", "-o", outdir, "--set", dur, NULL }, &out, &err);
 	ck_assert_msg(rc >= 0, "could not run mmsim");
-	if (rc != 0 && err && (strstr(err, "needs a `machine:` section") || strstr(err, "needs the booted kernel") ||
-			       strstr(err, "has not run") || strstr(err, "unknown key 'machine") ||
-			       strstr(err, "unknown key 'vm") || strstr(err, "unknown key 'kernel"))) {
-		printf("generators: scenario %s SKIPPED: `mmsim run` does not boot the machine/kernel model yet (%s)\n",
-		       name, strtok(err, "\n"));
-		free(out);
-		free(err);
-		return;
-	}
 	ck_assert_msg(rc == 0, "%s exited %d\nstdout:\n%s\nstderr:\n%s", name, rc, out, err);
 	free(out);
 	free(err);

@@ -502,6 +502,19 @@ START_TEST(test_check_misuse)
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(out, "double free                                         1  4"));
 	ck_assert_ptr_nonnull(strstr(out, "m.trace:7: malformed trace line"));
+	/* perf kmem stat's summaries */
+	ck_assert_ptr_nonnull(strstr(out, "SUMMARY (SLAB allocator)\n========================\n"
+					  "Total bytes requested: 74\nTotal bytes allocated: 80\n"
+					  "Total bytes freed:     80\nNet total bytes allocated: 0\n"
+					  "Total bytes wasted on internal fragmentation: 6\n"
+					  "Internal fragmentation: 7.500000%\nCross CPU allocations: 1/2\n"));
+	ck_assert_ptr_nonnull(strstr(out, "Total allocation requests     :                1   [                8 KB ]\n"
+					  "Total free requests           :                2   [               12 KB ]\n"
+					  "Total alloc+freed requests    :                1   [                8 KB ]\n"
+					  "Total alloc-only requests     :                0   [                0 KB ]\n"
+					  "Total free-only requests      :                1   [                4 KB ]\n"));
+	ck_assert_ptr_nonnull(strstr(out, "Order     Unmovable   Reclaimable       Movable      Reserved  CMA/Isolated\n"));
+	ck_assert_ptr_nonnull(strstr(out, "\n    1             1             .             .             .             .\n"));
 	free(out);
 	/* strict: stops at line 7 */
 	trace_reader_rewind(r);
@@ -522,8 +535,11 @@ static void boot_percpu(int cpus, unsigned mib)
 
 	boot(cpus, mib);
 	mm_params_default(&p);
-	ck_assert_int_eq(vmalloc_init(), 0);
-	ck_assert_int_eq(percpu_init(&p), 0);
+	if (pcpu_nr_units() == 0) {                  /* mm_boot sets percpu up unless told not to */
+		ck_assert_int_eq(vmalloc_init(), 0);
+		ck_assert_int_eq(percpu_init(&p), 0);
+	}
+	ck_assert_int_gt(pcpu_nr_units(), 0);
 }
 
 static void boot(int cpus, unsigned mib)
@@ -545,7 +561,8 @@ static void boot(int cpus, unsigned mib)
 	ck_assert_msg(memsys_init(&mp, err, sizeof(err)) == 0, "%s", err);
 	mm_params_default(&p);
 	ck_assert_msg(mm_boot(&p, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_int_eq(kmem_cache_init(), 0);
+	if (!slab_is_available())                    /* mm_boot does it unless told not to */
+		ck_assert_int_eq(kmem_cache_init(), 0);
 	sched_install_trace_ctx();
 }
 
@@ -721,6 +738,36 @@ START_TEST(test_replay_percpu)
 	ck_assert_uint_eq(st->sim_failed_allocs, 0);
 	ck_assert_int_eq(replay_check(), 0);
 	ck_assert_int_eq(pcpu_check(), 0);
+}
+END_TEST
+
+/*
+ * A free on another CPU can run before its allocation (asap: streams do not
+ * wait for each other): it is deferred and runs right after the allocation.
+ */
+START_TEST(test_replay_deferred_free)
+{
+	char *text = malloc(64 * 1024), *p = text;
+	struct replay_opts o;
+	char err[256];
+
+	for (int i = 0; i < 300; i++)
+		p += sprintf(p, "a-1 [000] ..... 1.%06d: kmalloc: call_site=f ptr=%x bytes_req=4000 bytes_alloc=4096 "
+			     "gfp_flags=GFP_KERNEL\n", i, 0x1000 + i);
+	p += sprintf(p, "a-1 [000] ..... 1.000300: kmalloc: call_site=f ptr=abc bytes_req=64 bytes_alloc=64 "
+		     "gfp_flags=GFP_KERNEL\n");
+	p += sprintf(p, "b-2 [001] ..... 1.000301: kfree: call_site=f ptr=abc\n");
+	boot(2, 128);
+	replay_opts_default(&o);
+	o.path = test_write_file("d.trace", text);
+	o.asap = true;
+	o.stop_when_done = false;
+	ck_assert_msg(replay_setup(&o, err, sizeof(err)) == 0, "%s", err);
+	run_until_done();
+	ck_assert_uint_eq(replay_get_stats()->deferred_frees, 1);
+	ck_assert_uint_eq(replay_get_stats()->live_at_end, 300);
+	ck_assert_int_eq(replay_check(), 0);
+	free(text);
 }
 END_TEST
 
@@ -998,6 +1045,7 @@ Suite *traces_suite(void)
 	tcase_add_test(tc, test_replay_strict);
 	tcase_add_test(tc, test_replay_speed);
 	tcase_add_test(tc, test_replay_percpu);
+	tcase_add_test(tc, test_replay_deferred_free);
 	tcase_add_test(tc, test_replay_deterministic);
 	tcase_add_test(tc, test_round_trip);
 	suite_add_tcase(s, tc);

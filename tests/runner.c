@@ -28,6 +28,7 @@
 #pragma weak vmalloc_suite
 #pragma weak mempool_suite
 #pragma weak percpu_suite
+#pragma weak reclaim_suite
 #pragma weak generators_suite
 #pragma weak traces_suite
 
@@ -52,6 +53,7 @@ static Suite *(*const all_suites[])(void) = {
 	vmalloc_suite,
 	mempool_suite,
 	percpu_suite,
+	reclaim_suite,
 	traces_suite,
 };
 

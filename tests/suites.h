@@ -32,6 +32,7 @@ Suite *slab_suite(void);
 Suite *vmalloc_suite(void);
 Suite *mempool_suite(void);
 Suite *percpu_suite(void);
+Suite *reclaim_suite(void);
 /* traces/ */
 Suite *traces_suite(void);
 

@@ -88,6 +88,7 @@ int trace_check_file(struct trace_reader *r, bool strict, struct trace_check_res
 			}
 			out->bytes_req += rec.bytes_req;
 			out->bytes_alloc += rec.bytes_alloc;
+			out->slab_allocs++;
 			e = ptab_get(&slab, rec.ptr, &fresh);
 			if (!e)
 				goto nomem;
@@ -96,7 +97,8 @@ int trace_check_file(struct trace_reader *r, bool strict, struct trace_check_res
 				out->live_objects--;
 				out->live_bytes -= e->aux;
 			}
-			e->val = OBJ_LIVE | (tev_is_cache_alloc(rec.type) ? KIND_CACHE : KIND_KMALLOC) << 2;
+			e->val = OBJ_LIVE | (tev_is_cache_alloc(rec.type) ? KIND_CACHE : KIND_KMALLOC) << 2 |
+				 (uint32_t)(rec.cpu & 0xffffff) << 3;
 			e->aux = (uint32_t)(rec.bytes_alloc > UINT32_MAX ? UINT32_MAX : rec.bytes_alloc);
 			out->live_objects++;
 			out->live_bytes += e->aux;
@@ -113,8 +115,11 @@ int trace_check_file(struct trace_reader *r, bool strict, struct trace_check_res
 				finding(out, TCK_DOUBLE_FREE, ln, rec.type, rec.ptr);
 				break;
 			}
-			if (rec.type == TEV_KMEM_CACHE_FREE && (e->val >> 2) == KIND_KMALLOC)
+			if (rec.type == TEV_KMEM_CACHE_FREE && ((e->val >> 2) & 1) == KIND_KMALLOC)
 				finding(out, TCK_FREE_MISMATCH, ln, rec.type, rec.ptr);
+			if ((int)(e->val >> 3) != (rec.cpu & 0xffffff))
+				out->slab_cross_cpu++;
+			out->slab_bytes_freed += e->aux;
 			e->val = OBJ_FREED | (e->val & ~3u);
 			out->live_objects--;
 			out->live_bytes -= e->aux;
@@ -123,7 +128,18 @@ int trace_check_file(struct trace_reader *r, bool strict, struct trace_check_res
 			check_atomic(out, &rec, ln);
 			if (!rec.pfn && !rec.page) {
 				out->failed_allocs++;
+				out->page_failed++;
+				out->page_failed_kb += 4ull << rec.order;
 				break;
+			}
+			out->page_allocs++;
+			out->page_alloc_kb += 4ull << rec.order;
+			if (rec.order >= 0 && rec.order < 11) {
+				/* perf's columns by meaning: 6.1 numbers MOVABLE 1, RECLAIMABLE 2 */
+				static const int col[6] = { 0, 2, 1, 3, 4, 4 };
+
+				out->page_order_mt[rec.order][rec.migratetype >= 0 && rec.migratetype < 6 ?
+							      col[rec.migratetype] : 4]++;
 			}
 			e = ptab_get(&pages, rec.pfn + 1, &fresh);
 			if (!e)
@@ -137,9 +153,13 @@ int trace_check_file(struct trace_reader *r, bool strict, struct trace_check_res
 			out->live_pages += 1ull << rec.order;
 			break;
 		case TEV_MM_PAGE_FREE: case TEV_MM_PAGE_FREE_BATCHED:
+			out->page_frees++;
+			out->page_free_kb += 4ull << rec.order;
 			e = ptab_find(&pages, rec.pfn + 1);
 			if (!e) {
 				out->unmatched_page_frees++;
+				out->page_free_only++;
+				out->page_free_only_kb += 4ull << rec.order;
 				break;
 			}
 			if ((e->val & 3) == OBJ_FREED) {
@@ -148,6 +168,8 @@ int trace_check_file(struct trace_reader *r, bool strict, struct trace_check_res
 			}
 			e->val = OBJ_FREED;
 			out->live_pages -= 1ull << e->aux;
+			out->page_alloc_freed++;
+			out->page_alloc_freed_kb += 4ull << e->aux;
 			break;
 		case TEV_PERCPU_ALLOC_PERCPU:
 			check_atomic(out, &rec, ln);
@@ -207,6 +229,76 @@ static const char *const tps_names[TPS__NR] = {
 	[TPS_CALLCHAIN] = "perf call chain", [TPS_LOST] = "lost-events marker",
 };
 
+/* perf's %'lu: thousands grouped with commas. */
+static const char *grouped(uint64_t v, char *buf, size_t len)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)v), o = 0;
+
+	for (int i = 0; i < n && (size_t)o + 2 < len; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = 0;
+	return buf;
+}
+
+/*
+ * The SUMMARY blocks of `perf kmem stat --slab` and `--page`
+ * (tools/perf/builtin-kmem.c), computed from the trace: users compare them
+ * with what perf printed on the real machine. Cross-CPU allocations are
+ * objects freed on another CPU than the one that allocated them. The
+ * order × migratetype table counts allocation requests; columns follow the
+ * type names (6.1 numbers MOVABLE 1 and RECLAIMABLE 2 go to their columns).
+ */
+static void print_perf_kmem(FILE *f, const struct trace_check_result *r)
+{
+	char a[32], b[32];
+
+	if (r->slab_allocs) {
+		fprintf(f, "\nSUMMARY (SLAB allocator)\n========================\n");
+		fprintf(f, "Total bytes requested: %s\n", grouped(r->bytes_req, a, sizeof(a)));
+		fprintf(f, "Total bytes allocated: %s\n", grouped(r->bytes_alloc, a, sizeof(a)));
+		fprintf(f, "Total bytes freed:     %s\n", grouped(r->slab_bytes_freed, a, sizeof(a)));
+		fprintf(f, "Net total bytes allocated: %s\n",
+			grouped(r->bytes_alloc - r->slab_bytes_freed, a, sizeof(a)));
+		fprintf(f, "Total bytes wasted on internal fragmentation: %s\n",
+			grouped(r->bytes_alloc - r->bytes_req, a, sizeof(a)));
+		fprintf(f, "Internal fragmentation: %f%%\n",
+			r->bytes_alloc ? 100.0 - 100.0 * (double)r->bytes_req / (double)r->bytes_alloc : 0.0);
+		fprintf(f, "Cross CPU allocations: %s/%s\n", grouped(r->slab_cross_cpu, a, sizeof(a)),
+			grouped(r->slab_allocs, b, sizeof(b)));
+	}
+	if (r->page_allocs || r->page_frees || r->page_failed) {
+		static const char *const rows[] = {
+			"Total allocation requests", "Total free requests", "Total alloc+freed requests",
+			"Total alloc-only requests", "Total free-only requests", "Total allocation failures",
+		};
+		uint64_t v[6][2] = {
+			{ r->page_allocs, r->page_alloc_kb }, { r->page_frees, r->page_free_kb },
+			{ r->page_alloc_freed, r->page_alloc_freed_kb },
+			{ r->page_allocs - r->page_alloc_freed, r->page_alloc_kb - r->page_alloc_freed_kb },
+			{ r->page_free_only, r->page_free_only_kb }, { r->page_failed, r->page_failed_kb },
+		};
+
+		fprintf(f, "\nSUMMARY (page allocator)\n========================\n");
+		for (int i = 0; i < 6; i++)
+			fprintf(f, "%-30s: %16s   [ %16s KB ]\n", rows[i], grouped(v[i][0], a, sizeof(a)),
+				grouped(v[i][1], b, sizeof(b)));
+		fprintf(f, "\n%5s  %12s  %12s  %12s  %12s  %12s\n", "Order", "Unmovable", "Reclaimable",
+			"Movable", "Reserved", "CMA/Isolated");
+		fprintf(f, "-----  ------------  ------------  ------------  ------------  ------------\n");
+		for (int o = 0; o < 11; o++) {
+			fprintf(f, "%5d", o);
+			for (int c = 0; c < 5; c++)
+				fprintf(f, "  %12s", r->page_order_mt[o][c] ?
+					grouped(r->page_order_mt[o][c], a, sizeof(a)) : ".");
+			fputc('\n', f);
+		}
+	}
+}
+
 void trace_check_print(FILE *f, const char *name, const struct trace_check_result *res)
 {
 	const struct trace_parse_stats *ps = &res->parse;
@@ -260,6 +352,8 @@ void trace_check_print(FILE *f, const char *name, const struct trace_check_resul
 		(unsigned long long)res->per_ctx_allocs[TREC_HARDIRQ],
 		(unsigned long long)res->per_ctx_allocs[TREC_NMI],
 		(unsigned long long)res->atomic_irqs_off_allocs);
+
+	print_perf_kmem(f, res);
 
 	fprintf(f, "\n%-42s %10s  %s\n", "misuse", "count", "first lines");
 	fprintf(f, "%-42s %10s  %s\n", "------------------------------------------", "----------", "-----------");

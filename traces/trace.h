@@ -230,6 +230,12 @@ struct trace_check_result {
 	int nr_kept[TCK__NR];
 	struct tcheck_finding kept[TCK__NR][TRACE_MAX_BAD_KEPT];
 	uint64_t per_ctx_allocs[4];          /* allocations per enum trec_ctx */
+	/* perf kmem stat style summaries */
+	uint64_t slab_allocs, slab_bytes_freed, slab_cross_cpu;
+	uint64_t page_allocs, page_alloc_kb, page_frees, page_free_kb;
+	uint64_t page_alloc_freed, page_alloc_freed_kb, page_free_only, page_free_only_kb;
+	uint64_t page_failed, page_failed_kb;
+	uint64_t page_order_mt[11][5];       /* order × Unmovable, Reclaimable, Movable, Reserved, CMA/Isolated */
 	uint64_t atomic_irqs_off_allocs;     /* allocations with irqs disabled */
 };
 

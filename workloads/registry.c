@@ -27,6 +27,7 @@ static const struct workload_type *const types[] = {
 	&workload_vmalloc,
 	&workload_percpu,
 	&workload_fragmenter,
+	&workload_replay,
 };
 #define NR_TYPES ((int)(sizeof(types) / sizeof(types[0])))
 

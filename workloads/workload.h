@@ -209,5 +209,6 @@ extern const struct workload_type workload_slabchurn;
 extern const struct workload_type workload_vmalloc;
 extern const struct workload_type workload_percpu;
 extern const struct workload_type workload_fragmenter;
+extern const struct workload_type workload_replay;      /* traces/workload_replay.c */
 
 #endif /* MMSIM_WORKLOADS_WORKLOAD_H */
