@@ -145,6 +145,8 @@ TEST_OBJS := \
 	tests/check_trace.o \
 	tests/check_results.o \
 	tests/check_cli.o \
+	tests/check_report.o \
+	sim/cli_report.o \
 	tests/check_workloads.o \
 	tests/check_generators.o \
 	tests/check_topology.o \
@@ -169,7 +171,8 @@ BENCH_OBJS := \
 	tests/bench_slab.o \
 	tests/bench_vmalloc.o \
 	tests/bench_mm.o \
-	tests/bench_traces.o
+	tests/bench_traces.o \
+	tests/bench_pressure.o
 
 # ---------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@
 #include "machine/cost.h"
 #include "machine/cpu.h"
 #include "mm/internal.h"
+#include "mm/memory.h"
 #include "mm/percpu.h"
 #include "mm/sched.h"
 #include "mm/slab.h"
@@ -2216,5 +2217,7 @@ int mm_check(void)
 		r = vmalloc_check() ? -EFAULT : 0;
 	if (!r)
 		r = pcpu_check() ? -EFAULT : 0;
+	if (!r)
+		r = reclaim_check() ? -EFAULT : 0;
 	return r;
 }

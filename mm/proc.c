@@ -16,11 +16,13 @@
 #include <string.h>
 #include "machine/cost.h"
 #include "mm/internal.h"
+#include "mm/memory.h"
 #include "mm/mm.h"
 #include "mm/percpu.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
 #include "sim/log.h"
+#include "sim/stats.h"
 
 #define K(x) ((x) << (PAGE_SHIFT - 10))
 
@@ -203,18 +205,37 @@ int proc_vmstat(FILE *f)
 	avail = avail > mm.totalreserve_pages ? avail - mm.totalreserve_pages : 0;
 	fprintf(f, "nr_dirty_threshold %lu\n", avail * 20 / 100);
 	fprintf(f, "nr_dirty_background_threshold %lu\n", avail * 10 / 100);
-	static const char *const pre[] = { "pgpgin", "pgpgout", "pswpin", "pswpout" };
-	for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
-		fprintf(f, "%s 0\n", pre[i]);
-	for (int i = PGALLOC_DMA; i <= ALLOCSTALL_DEVICE; i++)
-		fprintf(f, "%s %llu\n", vm_event_names[i], (unsigned long long)*vm_events[i]);
-	fprintf(f, "%s %llu\n", vm_event_names[PGFREE], (unsigned long long)*vm_events[PGFREE]);
-	fprintf(f, "%s %llu\n", vm_event_names[PGACTIVATE], (unsigned long long)*vm_events[PGACTIVATE]);
-	fprintf(f, "%s %llu\n", vm_event_names[PGDEACTIVATE], (unsigned long long)*vm_events[PGDEACTIVATE]);
-	fprintf(f, "%s %llu\n", vm_event_names[PAGEOUTRUN], (unsigned long long)*vm_events[PAGEOUTRUN]);
-	fprintf(f, "compact_stall %llu\n", (unsigned long long)*vm_events[COMPACTSTALL]);
-	fprintf(f, "compact_fail %llu\n", (unsigned long long)*vm_events[COMPACTFAIL]);
-	fprintf(f, "compact_success %llu\n", (unsigned long long)*vm_events[COMPACTSUCCESS]);
+	/*
+	 * Events in 6.1's vm_event_item order (the subset the model counts; the
+	 * THP, NUMA-balancing, swap-readahead ... counters it has no model for are
+	 * left out). Each subsystem registers its counters as "mm.vmstat.<name>".
+	 */
+	static const char *const events[] = {
+		"pgpgin", "pgpgout", "pswpin", "pswpout",
+		"pgalloc_dma", "pgalloc_dma32", "pgalloc_normal", "pgalloc_movable", "pgalloc_device",
+		"allocstall_dma", "allocstall_dma32", "allocstall_normal", "allocstall_movable",
+		"allocstall_device",
+		"pgfree", "pgactivate", "pgdeactivate", "pglazyfree", "pgfault", "pgmajfault", "pglazyfreed",
+		"pgrefill", "pgreuse", "pgsteal_kswapd", "pgsteal_direct", "pgdemote_kswapd",
+		"pgdemote_direct", "pgscan_kswapd", "pgscan_direct", "pgscan_direct_throttle",
+		"pgscan_anon", "pgscan_file", "pgsteal_anon", "pgsteal_file", "zone_reclaim_failed",
+		"pginodesteal", "slabs_scanned", "kswapd_inodesteal", "kswapd_low_wmark_hit_quickly",
+		"kswapd_high_wmark_hit_quickly", "pageoutrun", "pgrotated", "drop_pagecache", "drop_slab",
+		"oom_kill", "pgmigrate_success", "pgmigrate_fail", "compact_migrate_scanned",
+		"compact_free_scanned", "compact_isolated", "compact_stall", "compact_fail",
+		"compact_success", "compact_daemon_wake", "compact_daemon_migrate_scanned",
+		"compact_daemon_free_scanned",
+	};
+	char name[96];
+
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		uint64_t *c;
+
+		snprintf(name, sizeof(name), "mm.vmstat.%s", events[i]);
+		c = stat_find_counter(name);
+		if (c)
+			fprintf(f, "%s %llu\n", events[i], (unsigned long long)*c);
+	}
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -253,7 +274,11 @@ int proc_meminfo(FILE *f)
 	show_kb(f, "MemFree", K(freeram));
 	show_kb(f, "MemAvailable", K((unsigned long)available));
 	show_kb(f, "Buffers", 0);
-	show_kb(f, "Cached", K(global_node_page_state(NR_FILE_PAGES)));
+	struct reclaim_meminfo rm;
+
+	reclaim_meminfo(-1, &rm);
+	/* Like the kernel: the swap cache is in NR_FILE_PAGES but not in "Cached". */
+	show_kb(f, "Cached", K(global_node_page_state(NR_FILE_PAGES) - global_node_page_state(NR_SWAPCACHE)));
 	show_kb(f, "SwapCached", K(global_node_page_state(NR_SWAPCACHE)));
 	show_kb(f, "Active", K(aa + af));
 	show_kb(f, "Inactive", K(ia + inf));
@@ -263,8 +288,8 @@ int proc_meminfo(FILE *f)
 	show_kb(f, "Inactive(file)", K(inf));
 	show_kb(f, "Unevictable", K(global_node_page_state(NR_UNEVICTABLE)));
 	show_kb(f, "Mlocked", K(global_zone_page_state(NR_MLOCK)));
-	show_kb(f, "SwapTotal", 0);
-	show_kb(f, "SwapFree", 0);
+	show_kb(f, "SwapTotal", K(rm.swap_total));
+	show_kb(f, "SwapFree", K(rm.swap_free));
 	show_kb(f, "Dirty", K(global_node_page_state(NR_FILE_DIRTY)));
 	show_kb(f, "Writeback", K(global_node_page_state(NR_WRITEBACK)));
 	show_kb(f, "AnonPages", K(global_node_page_state(NR_ANON_MAPPED)));

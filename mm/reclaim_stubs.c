@@ -5,11 +5,10 @@
  * ************************************************************************
  *  Everything here reports "no progress" so the page allocator's slow path
  *  runs its real control flow (§5) today and keeps it when issue 6 lands:
- *   - try_to_free_pages(): reclaims nothing (returns 0);
+ *   - try_to_free_pages() / zone_reclaimable_pages(): now real, in mm/vmscan.c;
  *   - try_to_compact_pages(): COMPACT_SKIPPED (nothing to migrate);
  *   - compaction_zonelist_suitable(): false;
  *   - out_of_memory(): kills nothing, returns false;
- *   - zone_reclaimable_pages(): 0;
  *   - wakeup_kcompactd(): no-op.
  *  wakeup_kswapd() is implemented for real (§6.1 decisions, the
  *  mm_vmscan_wakeup_kswapd event, kswapd_order / highest_zoneidx) and calls
@@ -26,15 +25,6 @@
 #include "mm/vmscan.h"
 
 void (*kswapd_wake_hook)(struct pglist_data *pgdat);
-
-unsigned long try_to_free_pages(struct zonelist *zonelist, int order, gfp_t gfp_mask,
-				nodemask_t *nodemask, int highest_zoneidx)
-{
-	(void)zonelist; (void)order; (void)gfp_mask; (void)nodemask;
-	/* do_try_to_free_pages counts an allocation stall per direct reclaim */
-	count_vm_event((enum vm_event_item)(ALLOCSTALL_DMA + (highest_zoneidx < 0 ? ZONE_NORMAL : highest_zoneidx)));
-	return 0;
-}
 
 enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned order, unsigned alloc_flags,
 					 struct zonelist *zonelist, nodemask_t *nodemask,
@@ -59,12 +49,6 @@ bool out_of_memory(struct oom_control *oc)
 	(void)oc;
 	count_vm_event(OOM_CALLS);
 	return false;
-}
-
-unsigned long zone_reclaimable_pages(struct zone *zone)
-{
-	(void)zone;
-	return 0;
 }
 
 void wakeup_kcompactd(struct pglist_data *pgdat, int order, int highest_zoneidx)

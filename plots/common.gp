@@ -33,8 +33,9 @@ set linetype 8 lc rgb "#000000" lw 2
 set linetype cycle 8
 
 # What the run sampled (written by `mmsim plot` into RUN/plots/meta.gp): cols, zones, nodes,
-# norders, extfrag_threshold. Scripts pick their series from these lists.
-if (exists("meta")) load meta
+# norders, extfrag_threshold. Scripts pick their series from these lists. meta='' skips it.
+if (!exists("meta")) meta = run."/plots/meta.gp"
+if (meta ne "") load meta
 if (!exists("cols")) cols = ""
 if (!exists("zones")) zones = ""
 if (!exists("nodes")) nodes = ""
@@ -55,3 +56,9 @@ pcols(n) = n <= 2 ? 1 : 2
 prows(n) = int((n + pcols(n) - 1) / pcols(n))
 # Simulated time axis.
 tms(t) = t * 1000.0
+# An empty panel that says why (set nodata_msg first): scripts never fail on a run without data.
+nodata_msg = "no data in this run"
+nodata = 'set label 99 nodata_msg at graph 0.5, 0.5 center; unset key; plot [0:1][0:1] NaN notitle; unset label 99'
+# Orders the kernel treats specially get thicker lines: 3 (PAGE_ALLOC_COSTLY_ORDER) and 9
+# (pageblock_order, THP) — see the key title "order (thick: 3 costly, 9 pageblock)".
+owidth(o) = (o == 3 || o == 9) ? 3.5 : 1.5

@@ -1,6 +1,7 @@
 # compare-cdf — overlay of several runs' latency CDFs for one histogram (mmsim compare --plot).
 # Variables: runs='dirA dirB ...', hist='name', out='file.png'.
 if (!exists("run")) run = word(runs, 1)
+meta = ""    # the runs need not have been plotted
 load plotdir."/common.gp"
 set title sprintf("Latency CDF of %s", hist)
 set xlabel "latency (log scale; zero is drawn at 1 ns)"

@@ -14,7 +14,7 @@ set ytics 1
 set grid noxtics noytics
 set logscale cb
 set cbrange [1:*]
-set cblabel "free blocks"
+set cblabel "free blocks (white: none)"
 set format cb "%.0s%c"
 unset key
 # Each sample is a cell one sampling interval wide, centred on its time.

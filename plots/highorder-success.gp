@@ -12,6 +12,13 @@ do for [w in cols] {
         if (has(p.".successes")) { series = series." ".p }
     }
 }
+# Keep the generators that made at least one attempt.
+kept = ""
+do for [p in series] {
+    stats ts using (column(p.".attempts")) nooutput
+    if (STATS_max > 0) { kept = kept." ".p }
+}
+series = kept
 ns = words(series)
 set title "High-order allocation success rate"
 set xlabel "simulated time (ms)"
@@ -28,6 +35,11 @@ cum(a, s) = a > 0 ? 100.0 * s / a : NaN
 # "workload.frag.order9" -> "frag: order-9"
 shortp(p) = p[1:9] eq "workload." ? p[10:strlen(p)] : p
 label(p) = (q = shortp(p), k = strstrt(q, ".order"), k > 0 ? q[1:k-1].": order-".q[k+6:strlen(q)] : q)
+if (ns == 0) {
+    nodata_msg = "no high-order allocation was attempted in this run"
+    @nodata
+    exit
+}
 plot for [i=1:ns] ts using (tms($1)):(rate(i, column(word(series, i).".attempts"), column(word(series, i).".successes"))) \
          with points lt i pt 7 ps 0.8 title label(word(series, i))." (per interval)", \
      for [i=1:ns] ts using (tms($1)):(cum(column(word(series, i).".attempts"), column(word(series, i).".successes"))) \

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "machine/machine.h"
+#include "mm/memory.h"
 #include "mm/mm.h"
 #include "mm/slab.h"
 #include "sim/cli.h"
@@ -27,6 +28,7 @@
 #include "sim/engine.h"
 #include "sim/log.h"
 #include "sim/scenario_mm.h"
+#include "sim/scenario_pressure.h"
 
 int cmd_boot(int argc, char **argv);
 
@@ -81,6 +83,7 @@ int cmd_boot(int argc, char **argv)
 	char err[1024];
 	struct cfg *c = NULL;
 	struct mm_params p;
+	struct pressure_params pp;
 	int rc = MMSIM_EXIT_OK;
 
 	for (int i = 1; i < argc; i++) {
@@ -198,7 +201,7 @@ int cmd_boot(int argc, char **argv)
 			goto out_sim;
 		}
 	}
-	if (scenario_mm_params(cfg_root(c), &p)) {
+	if (scenario_mm_params(cfg_root(c), &p) || scenario_pressure_params(cfg_root(c), &pp)) {
 		fprintf(stderr, "mmsim boot: %s\n", cfg_error(c));
 		rc = MMSIM_EXIT_CONFIG;
 		goto out_machine;
@@ -227,9 +230,16 @@ int cmd_boot(int argc, char **argv)
 		rc = MMSIM_EXIT_CONFIG;
 		goto out_machine;
 	}
+	if (reclaim_init(&pp, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mmsim boot: %s\n", err);
+		mm_shutdown();
+		rc = MMSIM_EXIT_CONFIG;
+		goto out_machine;
+	}
 	for (int i = 0; i < nshow && !rc; i++)
 		rc = show_view(show[i]);
 	fflush(stdout);
+	reclaim_shutdown();
 	mm_shutdown();
 	sim_dmesg_close();
 	if (dmesg_tmp[0])

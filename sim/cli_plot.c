@@ -372,17 +372,15 @@ static void latency_hist_names(const char *run, char *buf, size_t len)
 	}
 	while (fgets(line, sizeof(line), f)) {
 		char *comma = strchr(line, ',');
-		char word[512];
+		size_t n = comma ? (size_t)(comma - line) : 0;
 
-		if (!comma || comma == line || strchr(line, '\'') || (size_t)(comma - line) >= sizeof(word) - 2)
+		if (!comma || !n || memchr(line, '\'', n) || memchr(line, ' ', n) || n >= 512)
 			continue;
-		snprintf(word, sizeof(word), " %.*s ", (int)(comma - line), line);
 		/* Rows of one histogram are contiguous: compare with the last name only. */
-		if (used >= strlen(word) - 1 && !strcmp(buf + used - (strlen(word) - 1), word + 1))
+		if (used >= n && !strncmp(buf + used - n, line, n) && (used == n || buf[used - n - 1] == ' '))
 			continue;
-		if (used + strlen(word) + 1 < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%.*s", used ? " " : "",
-						 (int)(comma - line), line);
+		if (used + n + 2 < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%.*s", used ? " " : "", (int)n, line);
 	}
 	fclose(f);
 }

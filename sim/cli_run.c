@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "machine/machine.h"
+#include "mm/memory.h"
 #include "mm/mm.h"
 #include "mm/slab.h"
 #include "sim/cli.h"
@@ -29,6 +30,7 @@
 #include "sim/results.h"
 #include "sim/run_summary.h"
 #include "sim/scenario_mm.h"
+#include "sim/scenario_pressure.h"
 #include "sim/stats.h"
 #include "sim/sweep.h"
 #include "sim/trace.h"
@@ -252,6 +254,16 @@ static int build_model(struct run_state *st)
 			return -1;
 		if (mm_boot(&mp, err, sizeof(err)) < 0) {
 			cfg_fail(st->cfg, cfg_get(root, "machine"), NULL, "the kernel model cannot boot: %s", err);
+			return -1;
+		}
+		/* User memory, page cache, swap, LRU and kswapd on the booted zones. */
+		struct pressure_params pp;
+
+		if (scenario_pressure_params(root, &pp) < 0)
+			return -1;
+		if (reclaim_init(&pp, err, sizeof(err)) < 0) {
+			cfg_fail(st->cfg, cfg_has(root, "swap") ? cfg_get(root, "swap") : cfg_get(root, "machine"),
+				 NULL, "%s", err);
 			return -1;
 		}
 	} else if (cfg_has(root, "vm") || cfg_has(root, "kernel")) {

@@ -104,10 +104,11 @@ void run_summary_print(FILE *out)
 	}
 	if (!first)
 		fprintf(out, "\n");
-	if (have_counter("mm.vmstat.compact_stall") || have_counter("mm.vmstat.oom_kill")) {
-		fprintf(out, "pressure: kswapd wakes %llu, direct reclaim stalls %llu, compaction stalls %llu, "
-			"OOM kills %llu\n",
-			(unsigned long long)counter("mm.vmscan.kswapd_wake"),
+	if (have_counter("mm.vmstat.pageoutrun") || have_counter("mm.vmstat.compact_stall") ||
+	    have_counter("mm.vmstat.oom_kill")) {
+		fprintf(out, "pressure: kswapd runs (pageoutrun) %llu, direct reclaim stalls %llu, "
+			"compaction stalls %llu, OOM kills %llu\n",
+			(unsigned long long)counter("mm.vmstat.pageoutrun"),
 			(unsigned long long)counter_sum(counters, "mm.vmstat.allocstall_"),
 			(unsigned long long)counter("mm.vmstat.compact_stall"),
 			(unsigned long long)counter("mm.vmstat.oom_kill"));

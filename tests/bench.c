@@ -53,6 +53,7 @@ static const struct {
 	{ "slab", bench_slab },
 	{ "vmalloc", bench_vmalloc },
 	{ "traces", bench_traces },
+	{ "pressure", bench_pressure },
 };
 
 int main(int argc, char **argv)

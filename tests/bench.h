@@ -15,6 +15,7 @@ void bench_mm(void);         /* tests/bench_mm.c */
 void bench_slab(void);       /* tests/bench_slab.c */
 void bench_traces(void);     /* tests/bench_traces.c */
 void bench_vmalloc(void);    /* tests/bench_vmalloc.c */
+void bench_pressure(void);   /* tests/bench_pressure.c */
 
 double bench_now(void);      /* host monotonic seconds */
 /* Run @fn in a child process (fresh SystemC); returns its exit status. */

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "machine/machine.h"
+#include "mm/memory.h"
 #include "mm/mm.h"
 #include "mm/slab.h"
 #include "sim/config.h"
@@ -47,6 +48,8 @@ static struct cfg *parse_dist(const char *text, enum cfg_unit unit, double min, 
 	last = cfg_load_string("d.yaml", buf);
 	ck_assert_ptr_nonnull(last);
 	*rc = dist_parse_node(cfg_get(cfg_root(last), "x"), unit, min, max, d);
+	if (*rc == 0)
+		ck_assert_int_eq(dist_check(d), 0);
 	return last;
 }
 
@@ -190,6 +193,10 @@ START_TEST(test_dist_empirical_inline_and_file)
 		n64 += v == 64;
 	}
 	ck_assert_msg(abs(n64 - 75000) < 1000, "n64 %d", n64);
+	d.cum[0] = 1.5;                                   /* the checker sees a broken table */
+	ck_assert_int_eq(dist_check(&d), -1);
+	d.cum[0] = 0.75;
+	ck_assert_int_eq(dist_check(&d), 0);
 	ck_assert(fabs(dist_mean(&d) - (0.75 * 64 + 0.25 * 1500)) < 1e-9);
 
 	path = test_write_file("sizes.txt", "# packet sizes\n64 3\n\n1500 1   # MTU\n");
@@ -277,6 +284,7 @@ END_TEST
 
 static const char *machine_yaml = "preset: tiny\nmemory_per_node: 64MiB\n";
 static struct cfg *cur_cfg;              /* freed by teardown */
+static bool with_user_memory;            /* boot_and_setup() also runs reclaim_init() */
 
 static void teardown(void)
 {
@@ -302,6 +310,12 @@ static struct cfg *boot_and_setup(const char *yaml, sim_time_t duration)
 	mm_params_default(&p);
 	p.kernel_image_size = 4 << 20;                   /* leave most of 64 MiB to the test */
 	ck_assert_msg(mm_boot(&p, err, sizeof(err)) == 0, "%s", err);
+	if (with_user_memory) {
+		struct pressure_params pp;
+
+		pressure_params_default(&pp);
+		ck_assert_msg(reclaim_init(&pp, err, sizeof(err)) == 0, "%s", err);
+	}
 	ck_assert_msg(workloads_setup(c, cfg_seq(cfg_root(c), "tasks"), 11, duration) == 0, "setup failed: %s",
 		      cfg_error(c));
 	ck_assert_int_eq(cfg_check_unused(c), 0);
@@ -456,16 +470,66 @@ START_TEST(test_dmadriver_frames)
 }
 END_TEST
 
-/* anon: 8 MiB working set at 1M faults/s is complete after 2048 faults (2 ms + page tables). */
+/* anon, api pages: 8 MiB at 1M faults/s is complete after 2048 faults, 4 PTE pages. */
 START_TEST(test_anon_working_set)
 {
-	boot_and_setup("tasks:\n  - workload: anon\n    name: hog\n    rate: 1M/s\n"
+	boot_and_setup("tasks:\n  - workload: anon\n    name: hog\n    api: pages\n    rate: 1M/s\n"
 		       "    working_set: 8MiB\n    oom_score_adj: 500\n    release: never\n", 10 * SIM_MS);
 	sim_run(10 * SIM_MS);
 	ck_assert_uint_eq(counter("workload.hog.faults"), 2048);
 	ck_assert_uint_eq(counter("workload.hog.pgtable_pages"), 4);
 	ck_assert_uint_eq(counter("workload.hog.fault_fail"), 0);
 	ck_assert_uint_gt(counter("workload.hog.touches"), 0);
+}
+END_TEST
+
+/*
+ * anon on the model's user memory (api: mm, after reclaim_init): 2048 faults
+ * through task_touch_anon, user page tables accounted (at least one PTE page
+ * per 512 pages), one task in the task list until it exits at `stop`, when
+ * exit_mmap frees its pages.
+ */
+START_TEST(test_anon_user_memory)
+{
+	with_user_memory = true;
+	boot_and_setup("tasks:\n  - workload: anon\n    name: app\n    api: mm\n    rate: 1M/s\n"
+		       "    working_set: 8MiB\n    oom_score_adj: 300\n    stop: 6ms\n", 10 * SIM_MS);
+	ck_assert_int_eq(nr_user_tasks(), 1);
+	ck_assert_int_eq(task_first()->oom_score_adj, 300);
+	sim_run(10 * SIM_MS);
+	ck_assert_uint_eq(counter("workload.app.faults"), 2048);
+	ck_assert_uint_eq(counter("workload.app.fault_fail"), 0);
+	ck_assert_uint_ge(counter("workload.app.pgtable_pages"), 4);
+	ck_assert_uint_gt(counter("workload.app.touches"), 0);
+	ck_assert_uint_eq(counter("workload.app.freed"), 2048);
+	ck_assert_int_eq(nr_user_tasks(), 0);
+	ck_assert_int_eq(reclaim_check(), 0);
+	ck_assert_int_eq(mm_check(), 0);
+}
+END_TEST
+
+/* Without the model's user memory, `api: mm` is refused with a message; the default falls back to pages. */
+START_TEST(test_anon_api_mm_needs_user_memory)
+{
+	struct sim_params sp = { .quantum = SIM_US, .timing = true };
+	struct mm_params p;
+	char err[256];
+	struct cfg *c;
+
+	ck_assert_int_eq(sim_init(&sp), 0);
+	ck_assert_msg(machine_build_yaml(machine_yaml, err, sizeof(err)) == 0, "%s", err);
+	mm_params_default(&p);
+	p.kernel_image_size = 4 << 20;
+	ck_assert_msg(mm_boot(&p, err, sizeof(err)) == 0, "%s", err);
+	c = cfg_load_string("a.yaml", "tasks:\n  - workload: anon\n    api: mm\n");
+	ck_assert_int_eq(workloads_setup(c, cfg_seq(cfg_root(c), "tasks"), 1, SIM_MS), -1);
+	ck_assert_msg(strstr(cfg_error(c), "a.yaml:3:10: tasks.0.api: api: mm needs the kernel model's user memory"),
+		      "%s", cfg_error(c));
+	cfg_free(c);
+	c = cfg_load_string("a.yaml", "tasks:\n  - workload: anon\n");
+	ck_assert_int_eq(workloads_setup(c, cfg_seq(cfg_root(c), "tasks"), 1, SIM_MS), 0);
+	ck_assert_str_eq(cfg_str(cfg_at(cfg_seq(cfg_root(c), "tasks"), 0), "api", "?"), "pages");
+	cfg_free(c);
 }
 END_TEST
 
@@ -516,7 +580,7 @@ START_TEST(test_pagecache_ops)
 {
 	uint64_t r, w;
 
-	boot_and_setup("tasks:\n  - workload: pagecache\n    name: pc\n    rate: 10k/s\n"
+	boot_and_setup("tasks:\n  - workload: pagecache\n    name: pc\n    api: pages\n    rate: 10k/s\n"
 		       "    files: 8\n    file_size: 256KiB\n    io_size: 16KiB\n", 50 * SIM_MS);
 	sim_run(50 * SIM_MS);
 	r = counter("workload.pc.reads");
@@ -638,6 +702,27 @@ START_TEST(test_generators_deterministic)
 			      (unsigned long long)b[i]);
 	}
 	ck_assert_msg(a[0] != d[0] || a[1] != d[1], "another seed gave the same packets and bytes");
+}
+END_TEST
+
+/* pagecache on the model's page cache (api: mm): the same operation mix, hits after the first reads. */
+START_TEST(test_pagecache_user_memory)
+{
+	uint64_t r, w;
+
+	with_user_memory = true;
+	boot_and_setup("tasks:\n  - workload: pagecache\n    name: pc\n    api: mm\n    rate: 10k/s\n"
+		       "    files: 8\n    file_size: 256KiB\n    io_size: 16KiB\n    fsync: 20%\n", 50 * SIM_MS);
+	sim_run(50 * SIM_MS);
+	r = counter("workload.pc.reads");
+	w = counter("workload.pc.writes");
+	assert_poisson(r + w, 500, "operations");
+	assert_poisson(r, 350, "reads");
+	ck_assert_uint_eq(counter("workload.pc.enomem"), 0);
+	ck_assert_uint_gt(counter("workload.pc.cache_hits"), 0);
+	ck_assert_uint_gt(counter("workload.pc.cache_misses"), 0);
+	ck_assert_uint_gt(counter("workload.pc.fsyncs"), 0);
+	ck_assert_int_eq(reclaim_check(), 0);
 }
 END_TEST
 
@@ -779,6 +864,17 @@ START_TEST(test_scenario_list_complete)
 			if (!strncmp(e->d_name, scenarios[i], n - 5) && strlen(scenarios[i]) == n - 5)
 				listed = true;
 		ck_assert_msg(listed, "scenario %s is not run by test_scenario_runs", e->d_name);
+		{
+			char path[600], *text;
+
+			snprintf(path, sizeof(path), "workloads/scenarios/%s", e->d_name);
+			text = test_read_file(path, NULL);
+			ck_assert_ptr_nonnull(text);
+			ck_assert_msg(text[0] == '#' && strstr(text, "# What it shows:") &&
+				      strstr(text, "# What to look at:"),
+				      "%s lacks its header comment (what it shows, what to look at)", e->d_name);
+			free(text);
+		}
 		found++;
 	}
 	closedir(d);
@@ -812,10 +908,13 @@ Suite *generators_suite(void)
 	tcase_add_test(tc, test_fragmenter_counts_attempts);
 	tcase_add_test(tc, test_dmadriver_frames);
 	tcase_add_test(tc, test_anon_working_set);
+	tcase_add_test(tc, test_anon_user_memory);
+	tcase_add_test(tc, test_anon_api_mm_needs_user_memory);
 	tcase_add_test(tc, test_vmalloc_mix);
 	tcase_add_test(tc, test_percpu_churn);
 	tcase_add_test(tc, test_blockio_ios);
 	tcase_add_test(tc, test_pagecache_ops);
+	tcase_add_test(tc, test_pagecache_user_memory);
 	tcase_add_test(tc, test_dmadriver_misconfigured_faults);
 	tcase_add_test(tc, test_mixed_contexts_keep_mm_consistent);
 	tcase_add_test(tc, test_generators_deterministic);

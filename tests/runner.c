@@ -29,8 +29,11 @@
 #pragma weak mempool_suite
 #pragma weak percpu_suite
 #pragma weak reclaim_suite
+#pragma weak compaction_suite
+#pragma weak oom_suite
 #pragma weak generators_suite
 #pragma weak traces_suite
+#pragma weak report_suite
 
 static Suite *(*const all_suites[])(void) = {
 	engine_suite,
@@ -41,6 +44,7 @@ static Suite *(*const all_suites[])(void) = {
 	trace_suite,
 	results_suite,
 	cli_suite,
+	report_suite,
 	workloads_suite,
 	generators_suite,
 	topology_suite,
@@ -54,6 +58,8 @@ static Suite *(*const all_suites[])(void) = {
 	mempool_suite,
 	percpu_suite,
 	reclaim_suite,
+	compaction_suite,
+	oom_suite,
 	traces_suite,
 };
 

@@ -17,6 +17,7 @@ Suite *stats_suite(void);
 Suite *trace_suite(void);
 Suite *results_suite(void);
 Suite *cli_suite(void);
+Suite *report_suite(void);
 /* workloads/ */
 Suite *workloads_suite(void);
 Suite *generators_suite(void);
@@ -33,6 +34,8 @@ Suite *vmalloc_suite(void);
 Suite *mempool_suite(void);
 Suite *percpu_suite(void);
 Suite *reclaim_suite(void);
+Suite *compaction_suite(void);
+Suite *oom_suite(void);
 /* traces/ */
 Suite *traces_suite(void);
 

@@ -917,6 +917,8 @@ void replay_report(FILE *out)
 	const struct replay_stats *st = &R.st;
 	uint64_t rep = 0;
 
+	if (!st->nr_streams && !st->parse.lines)
+		return;                   /* no replay task in this run */
 	for (int t = 0; t < TEV__NR; t++)
 		rep += st->replayed[t];
 	fprintf(out, "replay: %llu lines, %llu events, %llu replayed on %d streams%s\n",

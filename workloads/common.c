@@ -16,8 +16,9 @@
  * lists across cost charges). They still synchronise at every sleep, which
  * every generator does between two events.
  *
- * Pids of generator tasks start at 1000 (below are "kernel threads" such as
- * kswapd, like a freshly booted system's low pids).
+ * Pids of generators' own tasks (kernel-side contexts) start at 200: below
+ * the user tasks mm/memory.h creates (1000 on), above the model's kernel
+ * threads (oom_reaper, kcompactd, kswapd).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@
 #include "sim/stats.h"
 #include "workloads/workload.h"
 
-static int next_pid = 1000;
+static int next_pid = 200;
 
 int wl_require_kernel(struct cfg_node *task, const struct workload_type *type)
 {
@@ -58,6 +59,15 @@ int wl_require_slab(struct cfg_node *task, const struct workload_type *type)
 		return -1;
 	}
 	return 0;
+}
+
+bool wl_user_memory_ready(void)
+{
+	/*
+	 * mm/memory.h has no "initialised" query: reclaim_init() registers the
+	 * user-memory vmstat counters, and task_touch_anon() needs them.
+	 */
+	return mm_booted() && stat_find_counter("mm.vmstat.pgfault") != NULL;
 }
 
 const char *wl_stat_name(const struct workload_env *env, const char *what, char *buf, size_t len)

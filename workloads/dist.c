@@ -411,6 +411,20 @@ void dist_describe(const struct dist *d, char *buf, size_t len)
 	}
 }
 
+int dist_check(const struct dist *d)
+{
+	if ((int)d->kind < 0 || d->kind >= NR_DIST_KINDS || !(d->lo <= d->hi))
+		return -1;
+	if (d->kind != DIST_EMPIRICAL)
+		return d->n == 0 ? 0 : -1;
+	if (!d->n || !d->value || !d->cum || d->cum[d->n - 1] != 1.0)
+		return -1;
+	for (unsigned i = 0; i < d->n; i++)
+		if ((i && d->cum[i] < d->cum[i - 1]) || d->cum[i] < 0 || d->value[i] < d->lo || d->value[i] > d->hi)
+			return -1;
+	return 0;
+}
+
 void dist_free(struct dist *d)
 {
 	free(d->value);

@@ -22,8 +22,12 @@
  * of each high-order request, and the order-0 failures of the fill phase.
  *
  * Simplified vs stress-highalloc: the "movable" pages are allocated directly
- * with the user-page mask rather than through page cache / anonymous faults
- * (the mm fault API is another issue's), and nothing touches their contents.
+ * with the user-page mask rather than through page cache / anonymous faults,
+ * so they are not on the LRU and compaction cannot migrate them (only their
+ * own frees help). The model's user memory (mm/memory.h) has no way yet to
+ * free one anonymous page without splitting its mapping (no
+ * madvise(MADV_DONTNEED)) nor one page-cache page (no truncate of a range),
+ * which the per-page lifetimes here need.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -20,13 +20,20 @@
  *     (balance_dirty_pages throttling);
  *   - a failed page allocation fails the operation (-ENOMEM counted).
  *
- * INTERIM (until the memory-pressure issue lands the page cache, LRU lists
- * and kswapd): the cache is this generator's own table of page pointers and
- * a FIFO of cached pages. It holds at most `cache_limit` percent of memory:
- * beyond that the oldest page is evicted (written back first if dirty), a
- * crude stand-in for LRU reclaim that at least keeps the page cache from
- * growing without bound. Pages are not on the kernel's LRU, so kswapd and
- * direct reclaim do not see them.
+ * Two backends (`api`, default `mm` when the model's user memory is
+ * initialised — reclaim_init() has run — else `pages`):
+ *   - `mm`: the kernel model's page cache (mm/memory.h: file_create,
+ *     file_read, file_write, file_fsync): pages on the file LRU, reclaimed
+ *     by kswapd and direct reclaim, dirty throttling at vm.dirty_ratio,
+ *     I/O to the block device of the scenario's pressure parameters. The
+ *     `device`, `gfp`, `dirty_limit` and `cache_limit` keys do not apply;
+ *     hits and misses are derived from the file's cached-page count.
+ *   - `pages` (the model above): this generator's own table of page
+ *     pointers and a FIFO of cached pages, I/O to `device`. It holds at most
+ *     `cache_limit` percent of memory: beyond that the oldest page is
+ *     evicted (written back first if dirty), a crude stand-in for LRU
+ *     reclaim. These pages are not on the kernel's LRU: kswapd and direct
+ *     reclaim do not see them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,6 +42,7 @@
 #include "machine/cpu.h"
 #include "machine/dma.h"
 #include "mm/gfp.h"
+#include "mm/memory.h"
 #include "mm/mm.h"
 #include "mm/page_alloc.h"
 #include "sim/stats.h"
@@ -43,6 +51,7 @@
 #define PC_MAX_IO_PAGES 256              /* one bio: BIO_MAX_VECS */
 
 struct pc_file {
+	struct file_model *fm;           /* api mm */
 	unsigned long nr_pages;
 	struct page **page;              /* NULL: not cached */
 	uint8_t *dirty;
@@ -55,6 +64,7 @@ struct pc_ref {                          /* a FIFO entry: which page of which fi
 
 struct pc_shared {
 	const char *name;
+	bool use_mm;
 	struct dma_device *dev;
 	int nr_files, wb_cursor;
 	struct pc_file *files;
@@ -153,6 +163,38 @@ static void pc_fsync(struct pc_proc *p, struct pc_file *f)
 	pc_write_back(sh, p->seg, nr);
 }
 
+/* One operation through the kernel model's page cache (api mm). */
+static void pc_op_mm(struct pc_proc *p, struct pc_file *f, unsigned long start, unsigned long len, bool is_read)
+{
+	struct pc_shared *sh = p->sh;
+	sim_time_t t0 = sim_now();
+	unsigned long before = file_cached_pages(f->fm), after;
+	int rc;
+
+	if (is_read) {
+		(*sh->reads)++;
+		rc = file_read(f->fm, (uint64_t)start * PAGE_SIZE, len * PAGE_SIZE);
+		after = file_cached_pages(f->fm);
+		after = after > before ? after - before : 0;        /* pages read in */
+		(*sh->misses) += after < len ? after : len;
+		(*sh->hits) += after < len ? len - after : 0;
+		hist_add(sh->read_lat, sim_now() - t0);
+	} else {
+		(*sh->writes)++;
+		rc = file_write(f->fm, (uint64_t)start * PAGE_SIZE, len * PAGE_SIZE);
+		if (rc == 0 && rng_below(&p->rng, 100) < p->fsync_pct) {
+			unsigned long dirty = file_dirty_pages(f->fm);
+
+			(*sh->fsyncs)++;
+			if (file_fsync(f->fm) == 0)
+				(*sh->writeback) += dirty;
+		}
+		hist_add(sh->write_lat, sim_now() - t0);
+	}
+	if (rc == -ENOMEM)
+		(*sh->enomem)++;
+}
+
 static void pc_op(struct pc_proc *p)
 {
 	struct pc_shared *sh = p->sh;
@@ -170,6 +212,10 @@ static void pc_op(struct pc_proc *p)
 		len = PC_MAX_IO_PAGES;
 	start = rng_below(&p->rng, f->nr_pages - len + 1);
 	end = start + len;
+	if (sh->use_mm) {
+		pc_op_mm(p, f, start, len, is_read);
+		return;
+	}
 	if (is_read) {
 		(*sh->reads)++;
 		for (unsigned long i = start; i < end; i++) {
@@ -229,15 +275,31 @@ static void pc_proc_fn(void *arg)
 
 static double gauge_cached(void *ctx)
 {
-	return (double)((struct pc_shared *)ctx)->fifo_n;
+	struct pc_shared *sh = ctx;
+	double n = 0;
+
+	if (!sh->use_mm)
+		return (double)sh->fifo_n;
+	for (int i = 0; i < sh->nr_files; i++)
+		n += (double)file_cached_pages(sh->files[i].fm);
+	return n;
 }
 
 static double gauge_dirty(void *ctx)
 {
-	return (double)((struct pc_shared *)ctx)->dirty;
+	struct pc_shared *sh = ctx;
+	double n = 0;
+
+	if (!sh->use_mm)
+		return (double)sh->dirty;
+	for (int i = 0; i < sh->nr_files; i++)
+		n += (double)file_dirty_pages(sh->files[i].fm);
+	return n;
 }
 
 static const struct workload_param pc_params[] = {
+	{ "api", CFG_UNIT_NONE, "mm", "mm: the kernel model's page cache (the default when user memory is "
+	  "initialised, else pages); pages: this generator's own cache table" },
 	{ "procs", CFG_UNIT_NONE, "2", "reader/writer processes" },
 	{ "files", CFG_UNIT_NONE, "64", "files" },
 	{ "file_size", CFG_UNIT_BYTES, "{dist: lognormal, median: 1MiB, sigma: 1.5, min: 4KiB, max: 256MiB}",
@@ -247,15 +309,16 @@ static const struct workload_param pc_params[] = {
 	{ "io_size", CFG_UNIT_BYTES, "{dist: empirical, values: [[4KiB, 50], [64KiB, 40], [1MiB, 10]]}",
 	  "bytes per operation (at most 1 MiB)", WP_DIST },
 	{ "fsync", CFG_UNIT_PERCENT, "5%", "share of writes followed by fsync of the file" },
-	{ "dirty_limit", CFG_UNIT_PERCENT, "10%", "dirty pages (of memory) above which writers write back" },
-	{ "cache_limit", CFG_UNIT_PERCENT, "50%", "interim: page cache size (of memory) before FIFO eviction" },
-	{ "device", CFG_UNIT_NONE, "nvme0", "the block device holding the files" },
-	{ "gfp", CFG_UNIT_NONE, "GFP_HIGHUSER_MOVABLE", "the mapping's gfp mask" },
+	{ "dirty_limit", CFG_UNIT_PERCENT, "10%", "api pages: dirty pages (of memory) above which writers write back" },
+	{ "cache_limit", CFG_UNIT_PERCENT, "50%", "api pages: page cache size (of memory) before FIFO eviction" },
+	{ "device", CFG_UNIT_NONE, "nvme0", "api pages: the block device holding the files" },
+	{ "gfp", CFG_UNIT_NONE, "GFP_HIGHUSER_MOVABLE", "api pages: the mapping's gfp mask" },
 	{ NULL },
 };
 
 static int pc_setup(struct cfg_node *task, const struct workload_env *env)
 {
+	static const char *const apis[] = { "mm", "pages", NULL };
 	const struct workload_type *T = &workload_pagecache;
 	/* Nothing is allocated for a task the kernel model cannot run. */
 	struct pc_shared *sh = wl_require_kernel(task, T) < 0 ? NULL : calloc(1, sizeof(*sh));
@@ -267,6 +330,7 @@ static int pc_setup(struct cfg_node *task, const struct workload_env *env)
 	uint64_t dpct = workload_u64(task, T, "dirty_limit", 0, 100);
 	uint64_t cpct = workload_u64(task, T, "cache_limit", 1, 100);
 	const char *dev = cfg_str(task, "device", "nvme0");
+	int api = cfg_enum(task, "api", apis, wl_user_memory_ready() ? 0 : 1);
 	struct dist fsize, io;
 	unsigned long mem;
 	struct rng r;
@@ -277,8 +341,15 @@ static int pc_setup(struct cfg_node *task, const struct workload_env *env)
 	    workload_dist(task, T, "io_size", 1, (double)(PC_MAX_IO_PAGES * PAGE_SIZE), &io) < 0 ||
 	    cfg_failed(cfg_doc(task)))
 		return -1;
+	sh->use_mm = api == 0;
+	if (sh->use_mm && !wl_user_memory_ready()) {
+		cfg_fail(cfg_doc(task), task, "api", "api: mm needs the kernel model's user memory "
+			 "(reclaim_init has not run: no memory-pressure model in this run); use api: pages");
+		free(sh);
+		return -1;
+	}
 	sh->dev = dma_device_find(dev);
-	if (!sh->dev) {
+	if (!sh->dev && !sh->use_mm) {
 		cfg_fail(cfg_doc(task), task, "device", "expected a device of the machine, got '%s'", dev);
 		return -1;
 	}
@@ -297,12 +368,21 @@ static int pc_setup(struct cfg_node *task, const struct workload_env *env)
 		f->nr_pages = (unsigned long)((dist_sample_u64(&fsize, &r) + PAGE_SIZE - 1) / PAGE_SIZE);
 		if (!f->nr_pages)
 			f->nr_pages = 1;
+		if (sh->use_mm) {
+			snprintf(name, sizeof(name), "%s/file%llu", env->task_name, (unsigned long long)i);
+			f->fm = file_create(name, (uint64_t)f->nr_pages * PAGE_SIZE);
+			if (!f->fm)
+				return -1;
+			continue;
+		}
 		f->page = calloc(f->nr_pages, sizeof(*f->page));
 		f->dirty = calloc(f->nr_pages, 1);
 		if (!f->page || !f->dirty)
 			return -1;
 		sh->fifo_cap += f->nr_pages;
 	}
+	if (sh->use_mm)
+		sh->fifo_cap = 1;
 	if (sh->cache_max > sh->fifo_cap)
 		sh->cache_max = sh->fifo_cap;
 	if (sh->cache_max < 2 * PC_MAX_IO_PAGES)        /* an operation never evicts its own pages */
@@ -352,10 +432,10 @@ static void pc_report(FILE *out)
 		uint64_t acc = *sh->hits + *sh->misses;
 
 		fprintf(out, "%s: %llu reads (hit ratio %.1f%%), %llu writes, %llu fsyncs, %llu pages written back, "
-			"%lu cached, %llu ENOMEM, read p99 %.1f us\n",
+			"%.0f cached, %llu ENOMEM, read p99 %.1f us\n",
 			sh->name, (unsigned long long)*sh->reads, acc ? 100.0 * (double)*sh->hits / (double)acc : 0.0,
 			(unsigned long long)*sh->writes, (unsigned long long)*sh->fsyncs,
-			(unsigned long long)*sh->writeback, sh->fifo_n, (unsigned long long)*sh->enomem,
+			(unsigned long long)*sh->writeback, gauge_cached(sh), (unsigned long long)*sh->enomem,
 			(double)hist_percentile(sh->read_lat, 99) / 1e6);
 	}
 }
@@ -363,7 +443,7 @@ static void pc_report(FILE *out)
 const struct workload_type workload_pagecache = {
 	.name = "pagecache",
 	.desc = "file readers/writers: page-cache hits and misses, dirtying, fsync and writeback to a block "
-		"device [interim: own cache table until the page-cache API lands]",
+		"device (the model's page cache, api: mm, or an own cache table, api: pages)",
 	.params = pc_params,
 	.setup = pc_setup,
 	.report = pc_report,

@@ -81,9 +81,9 @@ static void lru_free_oldest(struct sc_shared *sh)
 	sh->lru_head = (sh->lru_head + 1) % sh->lru_cap;
 	sh->lru_n--;
 	if (obj & SC_INODE)
-		kmem_cache_free(sh->inode, (void *)(obj & ~SC_INODE));
+		kmem_cache_free_caller(sh->inode, (void *)(obj & ~SC_INODE), "free_inode_nonrcu");
 	else
-		kmem_cache_free(sh->rcl, (void *)obj);
+		kmem_cache_free_caller(sh->rcl, (void *)obj, "__d_free");
 }
 
 static void lru_add(struct sc_shared *sh, unsigned long obj)
@@ -137,7 +137,7 @@ static void sc_event(struct sc_proc *p)
 	void *obj;
 
 	if (u < p->p_rcl) {
-		obj = kmem_cache_alloc_node(sh->rcl, p->gfp, p->node);          /* d_alloc */
+		obj = kmem_cache_alloc_caller(sh->rcl, p->gfp, p->node, "__d_alloc");
 		hist_add(sh->lat, sim_now() - t0);
 		(*sh->rcl_allocs)++;
 		if (!obj) {
@@ -147,7 +147,7 @@ static void sc_event(struct sc_proc *p)
 		lru_add(sh, (unsigned long)obj);
 		if (sh->inode && rng_double(&p->rng) < p->inode_share) {      /* new_inode */
 			t0 = sim_now();
-			obj = kmem_cache_alloc_node(sh->inode, p->gfp, p->node);
+			obj = kmem_cache_alloc_caller(sh->inode, p->gfp, p->node, "alloc_inode");
 			hist_add(sh->lat, sim_now() - t0);
 			(*sh->rcl_allocs)++;
 			if (!obj) {

@@ -129,6 +129,8 @@ uint64_t dist_sample_u64(const struct dist *d, struct rng *r);
 double dist_mean(const struct dist *d);
 /** dist_describe() - "lognormal(mu=6, sigma=1)" for reports. */
 void dist_describe(const struct dist *d, char *buf, size_t len);
+/** dist_check() - invariants: lo <= hi; empirical cumulative weights rise to 1, values in range. 0 or -1. */
+int dist_check(const struct dist *d);
 void dist_free(struct dist *d);
 
 /* --- helpers shared by the generators (workloads/common.c) ------------------ */
@@ -139,6 +141,11 @@ struct hist;
  * the kernel model booted: generators drive the mm API like kernel code.
  */
 int wl_require_kernel(struct cfg_node *task, const struct workload_type *type);
+/**
+ * wl_user_memory_ready() - the kernel model's user memory (mm/memory.h: tasks,
+ * anonymous faults, page cache) is initialised (reclaim_init() has run).
+ */
+bool wl_user_memory_ready(void);
 /** wl_require_slab() - fail (message at @task) unless kmem_cache_init() has run. */
 int wl_require_slab(struct cfg_node *task, const struct workload_type *type);
 /** wl_stat_name() - "workload.<task>.<what>" into @buf. */
@@ -147,7 +154,7 @@ uint64_t *wl_counter(const struct workload_env *env, const char *what, const cha
 		     const char *desc);
 struct hist *wl_hist(const struct workload_env *env, const char *what, const char *unit,
 		     const char *desc);
-/** wl_task_new() - a task_struct named after the task (comm, next pid from 1000). */
+/** wl_task_new() - a kernel-side task_struct named after the task (comm, pids from 200). */
 struct task_struct *wl_task_new(const struct workload_env *env, int idx);
 /**
  * wl_spawn() - start process @idx of the task on CPU env->cpus[@idx % nr_cpus]
