@@ -214,7 +214,20 @@ int mempool_resize(mempool_t *pool, int new_min_nr)
 	return 0;
 }
 
+static void *__mempool_alloc_locked(mempool_t *pool, gfp_t gfp_mask);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
+{
+	void *ret;
+
+	sim_atomic_begin();
+	ret = __mempool_alloc_locked(pool, gfp_mask);
+	sim_atomic_end();
+	return ret;
+}
+
+static void *__mempool_alloc_locked(mempool_t *pool, gfp_t gfp_mask)
 {
 	sim_time_t t0 = sim_now();
 	bool waited = false;
@@ -264,7 +277,17 @@ void *mempool_alloc(mempool_t *pool, gfp_t gfp_mask)
 	}
 }
 
+static void __mempool_free_locked(void *element, mempool_t *pool);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 void mempool_free(void *element, mempool_t *pool)
+{
+	sim_atomic_begin();
+	__mempool_free_locked(element, pool);
+	sim_atomic_end();
+}
+
+static void __mempool_free_locked(void *element, mempool_t *pool)
 {
 	if (!element)
 		return;

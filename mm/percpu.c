@@ -732,7 +732,20 @@ static void trace_alloc(const char *caller, bool reserved, bool atomic, size_t s
 		   gfp_format(gfp, fl, sizeof(fl)));
 }
 
+static void *__pcpu_alloc_locked(size_t size, size_t align, bool reserved, gfp_t gfp, const char *caller);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 static void *pcpu_alloc(size_t size, size_t align, bool reserved, gfp_t gfp, const char *caller)
+{
+	void *ret;
+
+	sim_atomic_begin();
+	ret = __pcpu_alloc_locked(size, align, reserved, gfp, caller);
+	sim_atomic_end();
+	return ret;
+}
+
+static void *__pcpu_alloc_locked(size_t size, size_t align, bool reserved, gfp_t gfp, const char *caller)
 {
 	sim_time_t t0 = sim_now();
 	struct pcpu_chunk *c = NULL;
@@ -903,7 +916,17 @@ static struct pcpu_chunk *chunk_addr_search(unsigned long addr)
 	return id < (uint32_t)C.nr_ids ? C.chunks[id] : NULL;
 }
 
+static void __free_percpu_locked(void __percpu *ptr);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 void free_percpu(void __percpu *ptr)
+{
+	sim_atomic_begin();
+	__free_percpu_locked(ptr);
+	sim_atomic_end();
+}
+
+static void __free_percpu_locked(void __percpu *ptr)
 {
 	sim_time_t t0 = sim_now();
 	unsigned long addr;

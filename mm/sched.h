@@ -76,9 +76,9 @@ void sched_install_trace_ctx(void);
 
 /**
  * cond_resched() - a voluntary preemption point: lets other simulated CPUs run
- * if this context's local time ran a quantum ahead, even inside an allocator's
- * atomic section (see sim_atomic_begin). Call it where the kernel does (reclaim
- * and compaction loops), only with the model's structures consistent.
+ * if this context's local time ran a quantum ahead (not inside an atomic
+ * section, see sim_atomic_begin). Call it where the kernel does (reclaim and
+ * compaction loops), only with the model's structures consistent.
  */
 static inline void cond_resched(void) { sim_cond_resched(); }
 

@@ -791,7 +791,24 @@ static bool free_area(uint32_t t, bool deallocate)
 
 /* --- vmalloc ------------------------------------------------------------------------- */
 
+static void *____vmalloc_node_range_locked(unsigned long size, unsigned long align, unsigned long start,
+			   unsigned long end, gfp_t gfp, unsigned long vm_flags, int node,
+			   const char *caller);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 void *__vmalloc_node_range(unsigned long size, unsigned long align, unsigned long start,
+			   unsigned long end, gfp_t gfp, unsigned long vm_flags, int node,
+			   const char *caller)
+{
+	void *ret;
+
+	sim_atomic_begin();
+	ret = ____vmalloc_node_range_locked(size, align, start, end, gfp, vm_flags, node, caller);
+	sim_atomic_end();
+	return ret;
+}
+
+static void *____vmalloc_node_range_locked(unsigned long size, unsigned long align, unsigned long start,
 			   unsigned long end, gfp_t gfp, unsigned long vm_flags, int node,
 			   const char *caller)
 {
@@ -1075,7 +1092,17 @@ void vfree_deferred_run(void)
 	}
 }
 
+static void __vfree_locked(const void *addr);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 void vfree(const void *addr)
+{
+	sim_atomic_begin();
+	__vfree_locked(addr);
+	sim_atomic_end();
+}
+
+static void __vfree_locked(const void *addr)
 {
 	sim_time_t t0 = sim_now();
 
@@ -1099,7 +1126,17 @@ void vfree(const void *addr)
 	lat_add(V.local_purges != purges ? LAT_VFREE_PURGE : LAT_VFREE, t0);
 }
 
+static void __vfree_atomic_locked(const void *addr);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 void vfree_atomic(const void *addr)
+{
+	sim_atomic_begin();
+	__vfree_atomic_locked(addr);
+	sim_atomic_end();
+}
+
+static void __vfree_atomic_locked(const void *addr)
 {
 	if (in_nmi()) {
 		count_misuse(VMALLOC_MISUSE_NMI);
@@ -1144,7 +1181,20 @@ void free_vm_area(struct vm_struct *area)
 	free_area(t, false);
 }
 
+static void *__vmap_locked(struct page **pages, unsigned int count, unsigned long flags);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 void *vmap(struct page **pages, unsigned int count, unsigned long flags)
+{
+	void *ret;
+
+	sim_atomic_begin();
+	ret = __vmap_locked(pages, count, flags);
+	sim_atomic_end();
+	return ret;
+}
+
+static void *__vmap_locked(struct page **pages, unsigned int count, unsigned long flags)
 {
 	sim_time_t t0 = sim_now();
 
@@ -1168,7 +1218,17 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags)
 	return (void *)addr;
 }
 
+static void __vunmap_locked(const void *addr);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 void vunmap(const void *addr)
+{
+	sim_atomic_begin();
+	__vunmap_locked(addr);
+	sim_atomic_end();
+}
+
+static void __vunmap_locked(const void *addr)
 {
 	if (bug_in_interrupt(2762))
 		return;
@@ -1188,7 +1248,20 @@ static bool range_is_ram(uint64_t start, uint64_t end)
 	return false;
 }
 
+static void *__ioremap_locked(uint64_t phys, unsigned long size);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 void *ioremap(uint64_t phys, unsigned long size)
+{
+	void *ret;
+
+	sim_atomic_begin();
+	ret = __ioremap_locked(phys, size);
+	sim_atomic_end();
+	return ret;
+}
+
+static void *__ioremap_locked(uint64_t phys, unsigned long size)
 {
 	sim_time_t t0 = sim_now();
 	uint64_t last = phys + size - 1;
@@ -1231,7 +1304,17 @@ void *ioremap_device(struct dma_device *d)
 	return ioremap(dma_mmio_base(d), (unsigned long)dma_mmio_size(d));
 }
 
+static void __iounmap_locked(void *addr);
+
+/* one atomic section of the simulation: no other CPU interleaves mid-update (sim/engine.h) */
 void iounmap(void *addr)
+{
+	sim_atomic_begin();
+	__iounmap_locked(addr);
+	sim_atomic_end();
+}
+
+static void __iounmap_locked(void *addr)
 {
 	unsigned long a = (unsigned long)addr & PAGE_MASK;
 	uint32_t t;

@@ -11,7 +11,9 @@ do for [c in "pgscan_kswapd pgscan_direct pgsteal_kswapd pgsteal_direct"] { if (
 stalls = ""
 do for [w in cols] { if (strstrt(w, vm."allocstall_") == 1) { stalls = stalls." ".w } }
 bottom = ""
-do for [c in "compact_stall compact_success compact_fail pageoutrun oom_kill"] { if (has(vm.c)) { bottom = bottom." ".c } }
+do for [c in "compact_stall compact_success compact_fail pageoutrun kswapd_low_wmark_hit_quickly kswapd_high_wmark_hit_quickly oom_kill"] {
+    if (has(vm.c)) { bottom = bottom." ".c }
+}
 nt = words(top)
 nb = words(bottom) + (words(stalls) ? 1 : 0)
 np = (nt ? 1 : 0) + (nb ? 1 : 0)
@@ -26,9 +28,12 @@ rate(i, c) = (t = $1, r = t > PT[i] ? (c - P[i]) / (t - PT[i]) : NaN, P[i] = c, 
 array LBL[5] = ["compaction stalls (compact_stall)", "compaction successes (compact_success)", \
                 "compaction failures (compact_fail)", "kswapd runs (pageoutrun)", "OOM kills (oom_kill)"]
 lbl(c) = c eq "compact_stall" ? LBL[1] : c eq "compact_success" ? LBL[2] : c eq "compact_fail" ? LBL[3] : \
-         c eq "pageoutrun" ? LBL[4] : c eq "oom_kill" ? LBL[5] : c
+         c eq "pageoutrun" ? LBL[4] : c eq "oom_kill" ? LBL[5] : \
+         c eq "kswapd_low_wmark_hit_quickly" ? "kswapd woken again during its nap (".c.")" : \
+         c eq "kswapd_high_wmark_hit_quickly" ? "kswapd nap ended unbalanced (".c.")" : c
 bcol(c) = c eq "compact_stall" ? 0x009E73 : c eq "compact_success" ? 0x0072B2 : c eq "compact_fail" ? 0xE69F00 : \
-          c eq "pageoutrun" ? 0x56B4E9 : 0x000000
+          c eq "pageoutrun" ? 0x56B4E9 : c eq "kswapd_low_wmark_hit_quickly" ? 0xCC79A7 : \
+          c eq "kswapd_high_wmark_hit_quickly" ? 0x999999 : 0x000000
 set multiplot layout np, 1 title "Reclaim and compaction activity (/proc/vmstat counters, per-interval rates)"
 set xlabel "simulated time (ms)"
 set format y "%.1s%c"
@@ -38,6 +43,13 @@ if (nt) {
     set title "Page reclaim: pages scanned (pgscan) and reclaimed (pgsteal)"
     set ylabel "pages per simulated second"
     @reset_rates
+    tot = 0
+    do for [c in top] { stats ts using (column(vm.c)) nooutput; tot = tot + STATS_max }
+    if (tot == 0) {
+        set label 97 "no page was scanned or reclaimed in this run" at graph 0.5, 0.6 center
+        set yrange [0:1]
+        set format y "%g"
+    }
     # kswapd in blue, direct reclaim in orange; scanned dashed, reclaimed solid.
     colr(c) = strstrt(c, "kswapd") ? 0x0072B2 : 0xD55E00
     scans = ""; steals = ""
@@ -47,8 +59,10 @@ if (nt) {
          for [i=1:words(steals)] ts using (tms($1)):(rate(8 + i, column(vm.word(steals, i)))) \
              with lines lc rgb colr(word(steals, i)) dt 1 lw 2 title word(steals, i)
 }
+unset label 97
+set yrange [0:*]
 if (nb) {
-    set title "Stalls: direct reclaim, compaction; kswapd runs; OOM kills"
+    set title "Direct reclaim and compaction stalls, kswapd events, OOM kills"
     set ylabel "events per simulated second"
     set format y "%g"
     @reset_rates

@@ -488,9 +488,8 @@ void sim_advance(sim_time_t dt)
 	if (unlikely(!g_timing))
 		return;
 	if (likely(p != NULL)) {
+		/* Never yields: see the preemption points in engine.h. */
 		p->offset += dt;
-		if (unlikely(p->offset >= p->quantum) && !p->atomic)
-			advance_sync(p);
 		return;
 	}
 	if (!g_run_started)
@@ -507,7 +506,7 @@ void sim_cond_resched(void)
 {
 	struct sim_proc *p = g_cur;
 
-	if (p && g_timing && p->offset >= p->quantum)
+	if (p && g_timing && p->offset >= p->quantum && !p->atomic)
 		advance_sync(p);
 }
 

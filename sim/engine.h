@@ -10,16 +10,20 @@
  * a C function with a context pointer, run as a SystemC thread (coroutine).
  *
  * Temporal decoupling: a process keeps a local time offset. sim_advance() adds to
- * it without touching the scheduler; the process synchronises with SystemC (a
- * wait of its offset) only when the offset reaches the quantum, or before it
- * blocks (sim_wait*, sim_sleep). sim_now() inside a process is global time plus
- * its local offset. Events notified at a process's local time are scheduled at
- * that absolute time, so ordering in simulated time is correct to within one
- * quantum, never reversed across a blocking point.
- *
- * A process yields only in sim_sleep, sim_wait, sim_wait_timeout, sim_sync and when its offset
- * crosses the quantum inside sim_advance(); model code must only call
- * sim_advance() where the kernel it models could be preempted — see DESIGN §2.
+ * it without touching the scheduler and never yields. The process synchronises
+ * with SystemC (a wait of its offset) only at a preemption point:
+ *   - before it blocks (sim_sleep, sim_wait, sim_wait_timeout, sim_sync);
+ *   - at sim_cond_resched() (the kernel's cond_resched()) when the offset
+ *     reached the quantum;
+ *   - at the end of an outermost atomic section (sim_atomic_end(), the model
+ *     of releasing a lock) when the offset reached the quantum.
+ * So model code is never interrupted in the middle of an update, as in a
+ * PREEMPT_VOLUNTARY kernel (DESIGN §2), while loops that call into the model
+ * still let other processes run about once per quantum. sim_now() inside a
+ * process is global time plus its local offset. Events notified at a
+ * process's local time are scheduled at that absolute time, so ordering in
+ * simulated time is correct to within one quantum, never reversed across a
+ * blocking point.
  *
  * Lifecycle (one simulation per host process, a SystemC rule):
  *   sim_init() → sim_spawn()... → sim_run(until) [may be called repeatedly with
@@ -88,7 +92,7 @@ void sim_proc_set_quantum(struct sim_proc *p, sim_time_t q);
 sim_time_t sim_now(void);
 
 /**
- * sim_advance() - charge @dt of simulated time to the current process.
+ * sim_advance() - charge @dt of simulated time to the current process (never yields).
  * Outside a process (boot code) the time is accumulated into a boot clock that
  * sim_now() reports until sim_run() starts; the simulation then starts at that
  * boot time (processes and sim_every callbacks whose start is earlier start
@@ -100,11 +104,10 @@ sim_time_t sim_now(void);
 void sim_advance(sim_time_t dt);
 
 /**
- * sim_atomic_begin() / sim_atomic_end() - a region in which sim_advance()
- * never yields to other processes, however far the local offset runs past
- * the quantum: the model's equivalent of code under a spinlock or with
- * preemption disabled (an allocator updating its lists). The deferred sync
- * happens at the outermost sim_atomic_end(). Regions nest. Blocking calls
+ * sim_atomic_begin() / sim_atomic_end() - a region modelling code under a lock
+ * (an allocator updating its lists): sim_cond_resched() inside it does not
+ * yield, and the outermost sim_atomic_end() is a preemption point (it syncs
+ * if the local offset reached the quantum). Regions nest. Blocking calls
  * (sim_sleep, sim_wait*, sim_sync) inside a region still block: model code
  * must only block where the kernel may sleep, with its structures consistent.
  * No-ops outside processes.
@@ -113,8 +116,9 @@ void sim_atomic_begin(void);
 void sim_atomic_end(void);
 /**
  * sim_cond_resched() - a preemption point (the kernel's cond_resched()): sync
- * if the local offset reached the quantum, even inside an atomic section. Put
- * it in long loops at the places the kernel calls cond_resched().
+ * if the local offset reached the quantum (not inside an atomic section). Put
+ * it in long loops at the places the kernel calls cond_resched(), and in
+ * workload loops that never block.
  */
 void sim_cond_resched(void);
 

@@ -35,6 +35,7 @@ static void bench_proc_fn(void *ctx)
 		x ^= x >> 7;
 		x ^= x << 17;
 		sim_advance((x % 100 + 1) * SIM_NS);
+		sim_cond_resched();     /* a preemption point per event: the quantum keeper decides */
 	}
 	bp->state = x;
 }

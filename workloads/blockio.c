@@ -117,7 +117,6 @@ static void blk_complete(void *arg)
 	struct blk_io *io = arg;
 	struct blk_shared *sh = io->p->sh;
 
-	wl_run_to_sleep();
 	hist_add(sh->io_lat, sim_now() - io->submitted);
 	(*sh->completed)++;
 	blk_release(io);

@@ -10,11 +10,9 @@
  * expires no later than its children, n <= cap.
  *
  * Generator processes model kernel code that runs until its next sleeping
- * point (DESIGN §2): their quantum is raised to WL_QUANTUM so the engine's
- * quantum keeper does not switch to another process in the middle of an
- * allocator call (the model's allocators update free lists and per-cpu
- * lists across cost charges). They still synchronise at every sleep, which
- * every generator does between two events.
+ * point (DESIGN §2): the engine never switches processes inside sim_advance,
+ * only where they sleep or at the end of an allocator call (sim/engine.h),
+ * and every generator sleeps between two events.
  *
  * Pids of generators' own tasks (kernel-side contexts) start at 200: below
  * the user tasks mm/memory.h creates (1000 on), above the model's kernel
@@ -117,17 +115,7 @@ struct sim_proc *wl_spawn(const struct workload_env *env, int idx, int kind, voi
 
 	snprintf(name, sizeof(name), "%s/%d", env->task_name, idx);
 	p = cpu_spawn(name, cpu, (enum ctx_kind)kind, fn, arg, kind == CTX_TASK ? tsk : NULL, env->start);
-	if (p)
-		sim_proc_set_quantum(p, WL_QUANTUM);
 	return p;
-}
-
-void wl_run_to_sleep(void)
-{
-	struct sim_proc *p = sim_current();
-
-	if (p)
-		sim_proc_set_quantum(p, WL_QUANTUM);
 }
 
 void wl_rng(struct rng *r, const struct workload_env *env, int idx)

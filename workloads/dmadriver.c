@@ -86,7 +86,6 @@ static void dd_irq(void *arg)
 	struct dd_slot *s = arg;
 	struct dmadrv *d = s->d;
 
-	wl_run_to_sleep();
 	s->busy = false;
 	(*d->frames)++;
 	(*d->bytes) += d->buf_size;

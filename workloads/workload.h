@@ -162,13 +162,6 @@ struct task_struct *wl_task_new(const struct workload_env *env, int idx);
  */
 struct sim_proc *wl_spawn(const struct workload_env *env, int idx, int kind, void (*fn)(void *arg),
 			  void *arg, struct task_struct *tsk);
-/**
- * wl_run_to_sleep() - raise the current process's quantum to WL_QUANTUM, so it
- * only yields where it sleeps (wl_spawn does it for generator processes; call
- * it first thing in interrupt callbacks that allocate or free).
- */
-#define WL_QUANTUM (10 * SIM_MS)
-void wl_run_to_sleep(void);
 /** wl_rng() - seed @r for process @idx of the task (stable per task name). */
 void wl_rng(struct rng *r, const struct workload_env *env, int idx);
 /** wl_sleep_until() - sleep to absolute time @t (at least 1 ps, so time moves). */
