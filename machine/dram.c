@@ -129,7 +129,7 @@ static void dram_register_stats(void)
 		};
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 			snprintf(name, sizeof(name), "node%d.dram.%s", n, f[i].name);
-			stat_gauge(name, f[i].unit, f[i].desc, STAT_SUMMARY, gauge_u64,
+			stat_gauge(name, f[i].unit, f[i].desc, STAT_SAMPLED | STAT_SUMMARY, gauge_u64,
 				   (char *)st + f[i].off);
 		}
 		snprintf(name, sizeof(name), "node%d.dram.queue_wait", n);

@@ -205,6 +205,30 @@ static double gauge_boost(void *ctx)
 	return z ? (double)z->watermark_boost : 0;
 }
 
+static double gauge_wmark_min(void *ctx)
+{
+	struct zone *z = ctx_zone(ctx);
+	return z ? (double)z->_watermark[WMARK_MIN] : 0;
+}
+
+static double gauge_wmark_low(void *ctx)
+{
+	struct zone *z = ctx_zone(ctx);
+	return z ? (double)z->_watermark[WMARK_LOW] : 0;
+}
+
+static double gauge_wmark_high(void *ctx)
+{
+	struct zone *z = ctx_zone(ctx);
+	return z ? (double)z->_watermark[WMARK_HIGH] : 0;
+}
+
+static double gauge_managed(void *ctx)
+{
+	struct zone *z = ctx_zone(ctx);
+	return z ? (double)z->managed_pages : 0;
+}
+
 static void vec_numa(void *ctx, double *out, unsigned n)
 {
 	(void)ctx;
@@ -224,7 +248,8 @@ void vmstat_init(void)
 
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++) {
 		snprintf(name, sizeof(name), "mm.vmstat.%s", vm_event_names[i]);
-		vm_events[i] = stat_counter(name, "events", "vm event counter (/proc/vmstat)", STAT_SUMMARY);
+		vm_events[i] = stat_counter(name, "events", "vm event counter (/proc/vmstat)",
+					    STAT_SAMPLED | STAT_SUMMARY);
 		if (!vm_events[i])
 			vm_events[i] = &vm_events_dummy[i];
 		*vm_events[i] = 0;
@@ -233,7 +258,7 @@ void vmstat_init(void)
 		   STAT_SAMPLED | STAT_SUMMARY, gauge_nr_free_pages, NULL);
 	stat_vector("mm.vmstat.numa", NR_VM_NUMA_EVENT_ITEMS, "events",
 		    "numa_hit, numa_miss, numa_foreign, numa_interleave, numa_local, numa_other",
-		    STAT_SUMMARY, vec_numa, NULL);
+		    STAT_SAMPLED | STAT_SUMMARY, vec_numa, NULL);
 	for (int nid = 0; nid < mm.nr_nodes; nid++)
 		for (int zt = 0; zt < MAX_NR_ZONES; zt++) {
 			struct zone *z = &NODE_DATA(nid)->node_zones[zt];
@@ -244,6 +269,15 @@ void vmstat_init(void)
 			stat_gauge(name, "pages", "free pages of the zone", STAT_SAMPLED | STAT_SUMMARY, gauge_free, zc);
 			snprintf(name, sizeof(name), "mm.node%d.%s.watermark_boost", nid, z->name);
 			stat_gauge(name, "pages", "watermark boost of the zone", STAT_SAMPLED, gauge_boost, zc);
+			snprintf(name, sizeof(name), "mm.node%d.%s.watermark_min", nid, z->name);
+			stat_gauge(name, "pages", "min watermark (without boost)", STAT_SAMPLED, gauge_wmark_min, zc);
+			snprintf(name, sizeof(name), "mm.node%d.%s.watermark_low", nid, z->name);
+			stat_gauge(name, "pages", "low watermark (without boost)", STAT_SAMPLED, gauge_wmark_low, zc);
+			snprintf(name, sizeof(name), "mm.node%d.%s.watermark_high", nid, z->name);
+			stat_gauge(name, "pages", "high watermark (without boost)", STAT_SAMPLED, gauge_wmark_high, zc);
+			snprintf(name, sizeof(name), "mm.node%d.%s.managed_pages", nid, z->name);
+			stat_gauge(name, "pages", "managed pages of the zone", STAT_SAMPLED | STAT_SUMMARY,
+				   gauge_managed, zc);
 			snprintf(name, sizeof(name), "mm.node%d.%s.free_blocks", nid, z->name);
 			stat_vector(name, MAX_ORDER, "blocks", "free blocks per order (buddyinfo)",
 				    STAT_SAMPLED | STAT_SUMMARY, vec_free_blocks, zc);

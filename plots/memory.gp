@@ -13,8 +13,6 @@
 # needs: mm.node*.nr_free_pages
 load plotdir."/common.gp"
 nn = words(nodes)
-fig_h = nn > 1 ? 380 * nn + 60 : 560
-@resize
 mib(p) = p * 4096.0 / 1048576
 zone_of(z, n) = strstrt(z, "node".n.".") == 1
 # Per node: the columns to sum for each layer (blank-separated), "" if the run lacks it.
@@ -35,25 +33,37 @@ colsum(list) = sum [k=1:words(list)] column(word(list, k))
 array PV[4]
 do for [i=1:4] { PV[i] = 0 }
 happened(i, v) = (d = v - PV[i], PV[i] = v, d > 0 ? 1 : NaN)
-set multiplot layout nn, 1 title "Memory use per node (stacked) with watermarks, kswapd activity, allocation failures and OOM kills"
+# With several nodes but machine-wide layers only, a first "all nodes" panel shows them.
+pernode_layers = 0
+do for [n in nodes] { do for [k=2:8] { if (has("mm.node".n.".".NODEK[k])) { pernode_layers = 1 } } }
+global_layers = 0
+do for [k=2:8] { if (GLOBK[k] ne "" && has(GLOBK[k])) { global_layers = 1 } }
+panels = (nn > 1 && !pernode_layers && global_layers && has("mm.vmstat.nr_free_pages") ? "all " : "").nodes
+npanels = words(panels)
+fig_h = npanels > 1 ? 380 * npanels + 60 : 560
+@resize
+set multiplot layout npanels, 1 title "Memory use per node (stacked) with watermarks, kswapd activity, allocation failures and OOM kills"
 set xlabel "simulated time (ms)"
 set ylabel "memory (MiB)"
 set y2range [0:1]
 unset y2tics
 set style fill solid 1.0 noborder
-do for [n in nodes] {
+# The same plot width in every panel, whatever the key holds.
+set rmargin at screen 0.78
+do for [n in panels] {
+    all = n eq "all"
     set key outside right top vertical Left reverse noopaque nobox
     node = "mm.node".n."."
-    COLS[1] = ""
-    do for [z in zones] { if (zone_of(z, n)) { COLS[1] = COLS[1]." mm.".z.".nr_free_pages" } }
+    COLS[1] = all ? "mm.vmstat.nr_free_pages" : ""
+    do for [z in zones] { if (!all && zone_of(z, n)) { COLS[1] = COLS[1]." mm.".z.".nr_free_pages" } }
     do for [k=2:8] {
-        COLS[k] = has(node.NODEK[k]) ? node.NODEK[k] : (nn == 1 && GLOBK[k] ne "" && has(GLOBK[k]) ? GLOBK[k] : "")
+        COLS[k] = has(node.NODEK[k]) ? node.NODEK[k] : ((nn == 1 || all) && GLOBK[k] ne "" && has(GLOBK[k]) ? GLOBK[k] : "")
     }
     managed = ""
-    do for [z in zones] { if (zone_of(z, n) && has("mm.".z.".managed_pages")) { managed = managed." mm.".z.".managed_pages" } }
+    do for [z in zones] { if ((all || zone_of(z, n)) && has("mm.".z.".managed_pages")) { managed = managed." mm.".z.".managed_pages" } }
     wm_min = ""; wm_low = ""; wm_high = ""
     do for [z in zones] {
-        if (zone_of(z, n) && has("mm.".z.".watermark_min")) {
+        if ((all || zone_of(z, n)) && has("mm.".z.".watermark_min")) {
             wm_min = wm_min." mm.".z.".watermark_min"
             wm_low = wm_low." mm.".z.".watermark_low"
             wm_high = wm_high." mm.".z.".watermark_high"
@@ -66,14 +76,14 @@ do for [n in nodes] {
     missing = ""
     do for [k=2:8] { if (words(COLS[k]) == 0) { missing = missing.(strlen(missing) ? ", " : "").LN[k] } }
     if (strlen(missing)) {
-        set label 98 (nn > 1 ? "not sampled per node in this run: " : "not sampled in this run: ").missing at graph 0.01, 0.96 left front font ",9" tc rgb "#606060"
+        set label 98 (nn > 1 && !all ? "not sampled per node in this run: " : "not sampled in this run: ").missing at graph 0.01, 0.96 left front font ",9" tc rgb "#606060"
     } else {
         unset label 98
     }
     ks = has(node."kswapd_runtime") ? node."kswapd_runtime" : (has("mm.vmstat.pageoutrun") ? "mm.vmstat.pageoutrun" : "")
     af = has("mm.vmstat.mmsim_alloc_fail") ? "mm.vmstat.mmsim_alloc_fail" : ""
     oom = has("mm.vmstat.oom_kill") ? "mm.vmstat.oom_kill" : ""
-    set title "Node ".n
+    set title all ? "All nodes (machine-wide counters)" : "Node ".n
     do for [i=1:4] { PV[i] = 0 }
     # sum of layers 1..j of the present list, in MiB
     upto(j) = sum [q=1:j] mib(colsum(COLS[int(word(present, q))]))

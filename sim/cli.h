@@ -37,6 +37,7 @@ struct cli_command {
 int cmd_run(int argc, char **argv);          /* sim/cli_run.c */
 int cmd_plot(int argc, char **argv);         /* sim/cli_plot.c */
 int cmd_compare(int argc, char **argv);      /* sim/cli_compare.c */
+int cmd_report(int argc, char **argv);       /* sim/cli_report.c */
 int cmd_cachesim(int argc, char **argv);     /* sim/cli_cachesim.c */
 int cmd_boot(int argc, char **argv);         /* sim/cli_boot.c */
 int cmd_replay(int argc, char **argv);       /* sim/cli_trace.c */

@@ -37,6 +37,8 @@ static const struct cli_command commands[] = {
 	  "boot the kernel model and print /proc views (zoneinfo, buddyinfo, slabinfo, ...)" },
 	{ "plot", cmd_plot, "RUN [--quiet]",
 	  "render a results folder's figures (plots/*.gp) into RUN/plots/" },
+	{ "report", cmd_report, "RUN [--slab] [--page] [--latency] [--pressure] [--lines N] [--trace FILE]",
+	  "perf-kmem-stat-style slab/page summaries, latency table and pressure summary of a run" },
 	{ "compare", cmd_compare, "RUN1 RUN2 ... [--metrics PREFIX,...] [--format text|csv] [--plot FILE.png]",
 	  "key metrics of several runs side by side with relative change (mmtests style)" },
 	{ "cachesim", cmd_cachesim, "[--I1 S,A,L] [--D1 S,A,L] [--LL S,A,L] TRACE|-",

@@ -410,8 +410,11 @@ START_TEST(test_plot_real_run)
 }
 END_TEST
 
-/* The series memory, reclaim and numa read, for two nodes, 20 samples. */
-static void write_synthetic_run(const char *dir)
+/*
+ * The series memory, reclaim and numa read, for two nodes, 20 samples; @global_only: the memory
+ * layers only as machine-wide counters (memory.png then adds an "All nodes" panel).
+ */
+static void write_synthetic_run(const char *dir, bool global_only)
 {
 	char path[700];
 	FILE *f;
@@ -432,11 +435,17 @@ static void write_synthetic_run(const char *dir)
 				i / 20.0);
 			fprintf(f, ",\"mm.node%d.Normal.extfrag_index\":[-1,-1,-1,-1,-1,0.2,0.4,0.6,0.8,0.9,%g]", n,
 				i < 10 ? -1.0 : 0.95);
-			fprintf(f, ",\"mm.node%d.nr_anon_pages\":%d,\"mm.node%d.nr_file_pages\":4000", n, 1500 * i, n);
-			fprintf(f, ",\"mm.node%d.nr_slab_reclaimable\":300,\"mm.node%d.nr_slab_unreclaimable\":200", n, n);
+			if (!global_only) {
+				fprintf(f, ",\"mm.node%d.nr_anon_pages\":%d,\"mm.node%d.nr_file_pages\":4000", n, 1500 * i, n);
+				fprintf(f, ",\"mm.node%d.nr_slab_reclaimable\":300,\"mm.node%d.nr_slab_unreclaimable\":200",
+					n, n);
+			}
 			fprintf(f, ",\"mm.node%d.kswapd_runtime\":%d", n, i > 10 ? (i - 10) * 100000 : 0);
 			fprintf(f, ",\"mm.node%d.numa\":[%d,0,0,0,%d,%d]", n, 100 * i, 100 * i, 10 * i * n);
 		}
+		if (global_only)
+			fprintf(f, ",\"mm.vmstat.nr_free_pages\":%d,\"mm.vmstat.nr_anon_pages\":%d", 100000 - 4000 * i,
+				3000 * i);
 		fprintf(f, ",\"mm.vmstat.pgscan_kswapd\":%d,\"mm.vmstat.pgsteal_kswapd\":%d", 500 * i, 400 * i);
 		fprintf(f, ",\"mm.vmstat.allocstall_normal\":%d,\"mm.vmstat.compact_stall\":%d", i / 3, i / 4);
 		fprintf(f, ",\"mm.vmstat.pageoutrun\":%d,\"mm.vmstat.mmsim_alloc_fail\":%d,\"mm.vmstat.oom_kill\":%d}\n",
@@ -478,7 +487,7 @@ START_TEST(test_plot_synthetic_pressure_figures)
 
 	ck_assert_msg(have_gnuplot(), "gnuplot is not installed (make deps)");
 	snprintf(dir, sizeof(dir), "%s/synthetic", test_tmpdir());
-	write_synthetic_run(dir);
+	write_synthetic_run(dir, false);
 	ck_assert_int_eq(test_run_mmsim((const char *[]){ "plot", dir, NULL }, &out, &err), 0);
 	ck_assert_msg(!strstr(err, "failed"), "%s", err);
 	HAS(out, "plot activity                   skipped (this run has no workload. data)\n");
@@ -494,6 +503,14 @@ START_TEST(test_plot_synthetic_pressure_figures)
 		assert_png(dir, figs[i].fig);
 		assert_dumb_title(dir, figs[i].fig, hists, figs[i].title);
 	}
+	free(out);
+	free(err);
+	/* Machine-wide layers only: an "All nodes" panel first. */
+	snprintf(dir, sizeof(dir), "%s/synthetic-global", test_tmpdir());
+	write_synthetic_run(dir, true);
+	ck_assert_int_eq(test_run_mmsim((const char *[]){ "plot", dir, NULL }, &out, &err), 0);
+	assert_png(dir, "memory");
+	assert_dumb_title(dir, "memory", hists, "All nodes (machine-wide counters)");
 	free(out);
 	free(err);
 }
