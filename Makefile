@@ -187,10 +187,7 @@ MMSIM  := $(BUILD)/mmsim
 RUNNER := $(BUILD)/tests/check_all
 BENCH  := $(BUILD)/tests/bench
 
-# DEVELOPMENT-ONLY (remove before release): while several layers are written in
-# parallel, objects whose source does not exist yet are skipped.
-present = $(foreach o,$(1),$(if $(wildcard $(o:.o=.c) $(o:.o=.cc)),$(o)))
-obj = $(addprefix $(BUILD)/,$(call present,$(1)))
+obj = $(addprefix $(BUILD)/,$(1))
 ALL_OBJS := $(call obj,$(SIM_OBJS) $(MACHINE_OBJS) $(MM_OBJS) $(WORKLOADS_OBJS) \
               $(TRACES_OBJS) $(MAIN_OBJS) $(TEST_OBJS) $(BENCH_OBJS))
 

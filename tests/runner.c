@@ -11,29 +11,12 @@
 #include <stdlib.h>
 #include "tests/suites.h"
 
-/* DEVELOPMENT-ONLY (remove before release): suites not linked in yet are skipped. */
-#pragma weak engine_suite
-#pragma weak units_suite
-#pragma weak config_suite
-#pragma weak stats_suite
-#pragma weak trace_suite
-#pragma weak results_suite
-#pragma weak topology_suite
-#pragma weak dma_suite
-#pragma weak cache_suite
-#pragma weak tlb_suite
-#pragma weak gfp_suite
-#pragma weak page_alloc_suite
-#pragma weak slab_suite
-#pragma weak vmalloc_suite
-#pragma weak mempool_suite
-#pragma weak percpu_suite
-#pragma weak reclaim_suite
+/*
+ * Compaction and the OOM killer (issue 6) are being integrated: their suites
+ * run once mm/compaction.o and mm/oom_kill.o are linked.
+ */
 #pragma weak compaction_suite
 #pragma weak oom_suite
-#pragma weak generators_suite
-#pragma weak traces_suite
-#pragma weak report_suite
 
 static Suite *(*const all_suites[])(void) = {
 	engine_suite,
