@@ -88,12 +88,14 @@ MM_OBJS := \
 	mm/vmstat.o \
 	mm/proc.o \
 	mm/events.o \
-	mm/reclaim_stubs.o \
+	mm/kswapd_wake.o \
 	mm/lru.o \
 	mm/memory.o \
 	mm/filemap.o \
 	mm/swap.o \
 	mm/vmscan.o \
+	mm/compaction.o \
+	mm/oom_kill.o \
 	mm/vmalloc.o \
 	mm/util.o \
 	mm/mempool.o \
@@ -162,6 +164,8 @@ TEST_OBJS := \
 	tests/check_mempool.o \
 	tests/check_percpu.o \
 	tests/check_reclaim.o \
+	tests/check_compaction.o \
+	tests/check_oom.o \
 	tests/check_traces.o
 
 BENCH_OBJS := \

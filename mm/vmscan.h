@@ -3,15 +3,8 @@
  * mm/vmscan.h — the interfaces the page allocator's slow path calls for
  * reclaim, compaction, the OOM killer and kswapd/kcompactd wake-ups.
  *
- * ************************************************************************
- *  INTERFACES AWAITING ISSUE 6 (reclaim, compaction, OOM).
- *  Until then mm/reclaim_stubs.c implements them as "no progress":
- *  try_to_free_pages() reclaims 0 pages, try_to_compact_pages() returns
- *  COMPACT_SKIPPED, out_of_memory() kills nothing and returns false,
- *  zone_reclaimable_pages() is 0. wakeup_kswapd() is real (tracing, kswapd
- *  order/zone bookkeeping) but nothing runs kswapd yet. Issue 6 replaces
- *  reclaim_stubs.c; the slow path's control flow does not change.
- * ************************************************************************
+ * Implemented by mm/vmscan.c (reclaim, kswapd), mm/compaction.c (direct
+ * compaction, kcompactd), mm/oom_kill.c (the OOM killer) and mm/kswapd_wake.c.
  */
 #ifndef MMSIM_MM_VMSCAN_H
 #define MMSIM_MM_VMSCAN_H

@@ -22,6 +22,7 @@
 #include "machine/machine.h"
 #include "mm/memory.h"
 #include "mm/mm.h"
+#include "mm/oom_kill.h"
 #include "mm/slab.h"
 #include "sim/cli.h"
 #include "sim/config.h"
@@ -522,6 +523,15 @@ int cmd_run(int argc, char **argv)
 	ri.interrupted = interrupted != 0;
 	ri.status = interrupted ? "interrupted" : rc < 0 ? "engine error" : "completed";
 	ri.exit_code = interrupted ? MMSIM_EXIT_INTERRUPTED : rc < 0 ? MMSIM_EXIT_SOFTWARE : MMSIM_EXIT_OK;
+	/* The simulated kernel panicked (out of memory, nothing killable): the run ends there. */
+	const char *panic_reason = NULL;
+	static char panic_status[256];
+
+	if (!interrupted && mm_panicked(&panic_reason)) {
+		snprintf(panic_status, sizeof(panic_status), "panic: %s", panic_reason ? panic_reason : "");
+		ri.status = panic_status;
+		ri.exit_code = MMSIM_EXIT_FAIL;
+	}
 
 	/* SystemC does not run events at exactly the stop time: take the last sample here. */
 	if (last_sample != reached)
@@ -538,7 +548,7 @@ int cmd_run(int argc, char **argv)
 	}
 	results_flush_all(st.res);
 
-	if (!o.quiet || interrupted) {
+	if (!o.quiet || interrupted || ri.exit_code == MMSIM_EXIT_FAIL) {
 		printf("results: %s\n", results_dir(st.res));
 		printf("status: %s, simulated %.6f s in %.2f host s (%.2f M events/s)\n", ri.status,
 		       (double)reached / SIM_SEC, ri.host_seconds,

@@ -369,6 +369,31 @@ START_TEST(test_plot_renders)
 }
 END_TEST
 
+/* Nothing killable (the only task has oom_score_adj -1000): the kernel panics, the run ends. */
+START_TEST(test_oom_panic_ends_run)
+{
+	char *out, *err, path[600];
+	const char *scen = test_write_file("panic.yaml",
+		"duration: 2s\nmachine: {preset: tiny, memory_per_node: 160MiB}\ntasks:\n"
+		"  - {workload: anon, name: hog, rate: 1M/s, working_set: 0, oom_score_adj: -1000}\n");
+	const char *dir = outdir("panic");
+
+	ck_assert_int_eq(run((const char *[]){ "run", scen, "-o", dir, "-q", NULL }, &out, &err), MMSIM_EXIT_FAIL);
+	ck_assert_ptr_nonnull(strstr(out, "status: panic: System is deadlocked on memory"));
+	json_t *s = load_summary_without_host(dir);
+	json_t *r = json_object_get(s, "run");
+	ck_assert_str_eq(json_string_value(json_object_get(r, "status")), "panic: System is deadlocked on memory");
+	ck_assert_int_eq(json_integer_value(json_object_get(r, "exit_code")), MMSIM_EXIT_FAIL);
+	ck_assert(json_number_value(json_object_get(r, "sim_seconds")) < 1.0);   /* stopped early */
+	json_decref(s);
+	snprintf(path, sizeof(path), "%s/dmesg.log", dir);
+	char *log = test_read_file(path, NULL);
+	ck_assert_ptr_nonnull(strstr(log, "Out of memory and no killable processes..."));
+	ck_assert_ptr_nonnull(strstr(log, "Kernel panic - not syncing: System is deadlocked on memory"));
+	free(log);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -386,6 +411,7 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, test_sweep_rows);
 	tcase_add_test(tc, test_compare_runs);
 	tcase_add_test(tc, test_plot_renders);
+	tcase_add_test(tc, test_oom_panic_ends_run);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -11,13 +11,6 @@
 #include <stdlib.h>
 #include "tests/suites.h"
 
-/*
- * Compaction and the OOM killer (issue 6) are being integrated: their suites
- * run once mm/compaction.o and mm/oom_kill.o are linked.
- */
-#pragma weak compaction_suite
-#pragma weak oom_suite
-
 static Suite *(*const all_suites[])(void) = {
 	engine_suite,
 	rng_suite,
