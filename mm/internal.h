@@ -141,6 +141,9 @@ int unusable_free_index(unsigned order, const struct contig_page_info *info);
 int fragmentation_index(struct zone *zone, unsigned order);
 int calculate_normal_threshold(struct zone *zone);
 
+/* --- page_alloc.c (report helpers) -------------------------------------------------- */
+void nodemask_format(char *buf, size_t len, const nodemask_t *m);
+
 /* --- events.c ------------------------------------------------------------------------ */
 struct mm_trace_events {
 	struct trace_event *page_alloc, *page_free, *page_free_batched, *page_alloc_zone_locked,

@@ -253,31 +253,6 @@ static enum oom_constraint constrained_alloc(struct oom_ctl *ctl)
 
 /* --- report ------------------------------------------------------------------------------- */
 
-static void format_nodelist(char *buf, size_t len, const nodemask_t *m)
-{
-	size_t pos = 0;
-	int n = 0;
-
-	if (!m) {
-		snprintf(buf, len, "(null)");
-		return;
-	}
-	buf[0] = '\0';
-	for (int i = 0; i < mm.nr_nodes; i++) {
-		if (!node_isset(i, m))
-			continue;
-		int j = i;
-		while (j + 1 < mm.nr_nodes && node_isset(j + 1, m))
-			j++;
-		int w = j > i ? snprintf(buf + pos, len - pos, "%s%d-%d", n ? "," : "", i, j)
-			      : snprintf(buf + pos, len - pos, "%s%d", n ? "," : "", i);
-		if (w > 0 && (size_t)w < len - pos)
-			pos += (size_t)w;
-		n++;
-		i = j;
-	}
-}
-
 static void mems_allowed(char *buf, size_t len)
 {
 	nodemask_t all = { 0 };
@@ -285,7 +260,7 @@ static void mems_allowed(char *buf, size_t len)
 	for (int i = 0; i < mm.nr_nodes; i++)
 		if (NODE_DATA(i)->node_present_pages)
 			node_set(i, &all);
-	format_nodelist(buf, len, &all);
+	nodemask_format(buf, len, &all);
 }
 
 static bool oom_ratelimit(void)
@@ -323,7 +298,7 @@ static void dump_oom_summary(struct oom_ctl *ctl, struct task_struct *victim)
 {
 	char nm[128], mems[128];
 
-	format_nodelist(nm, sizeof(nm), ctl->nodemask);
+	nodemask_format(nm, sizeof(nm), ctl->nodemask);
 	mems_allowed(mems, sizeof(mems));
 	sim_printk("oom-kill:constraint=%s,nodemask=%s,cpuset=/,mems_allowed=%s,global_oom,task_memcg=/,"
 		   "task=%s,pid=%d,uid=%d\n", oom_constraint_text[ctl->constraint], nm, mems, victim->comm,

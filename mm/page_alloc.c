@@ -1613,7 +1613,8 @@ static void cond_resched_wait(void)
 		sim_sleep(4 * SIM_MS);       /* one jiffy at HZ=250 */
 }
 
-static void print_nodemask(char *buf, size_t len, const nodemask_t *m)
+/* nodemask_format() - a nodemask as the kernel's %*pbl prints it ("0-1,3"; NULL → "(null)"). */
+void nodemask_format(char *buf, size_t len, const nodemask_t *m)
 {
 	size_t pos = 0;
 	int n = 0;
@@ -1655,8 +1656,8 @@ static void warn_alloc(gfp_t gfp, const nodemask_t *nodemask, unsigned order)
 	for (int i = 0; i < mm.nr_nodes; i++)
 		if (NODE_DATA(i)->node_present_pages)
 			node_set(i, &all);
-	print_nodemask(nm, sizeof(nm), nodemask);
-	print_nodemask(mems, sizeof(mems), &all);
+	nodemask_format(nm, sizeof(nm), nodemask);
+	nodemask_format(mems, sizeof(mems), &all);
 	sim_printk("%s: page allocation failure: order:%u, mode:%#x(%s), nodemask=%s,cpuset=/,mems_allowed=%s\n",
 		   t->comm, order, gfp, gfp_format_pGg(gfp, fl, sizeof(fl)), nm, mems);
 	sim_printk("CPU: %d PID: %d Comm: %s Not tainted 6.1.0-mmsim #1\n", smp_processor_id(), t->pid, t->comm);
