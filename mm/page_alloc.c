@@ -35,6 +35,7 @@
 #include "machine/cost.h"
 #include "machine/cpu.h"
 #include "mm/internal.h"
+#include "mm/compaction.h"
 #include "mm/memory.h"
 #include "mm/percpu.h"
 #include "mm/sched.h"
@@ -1726,6 +1727,8 @@ static struct page *__alloc_pages_direct_compact(gfp_t gfp, unsigned order, unsi
 	if (!page)
 		page = get_page_from_freelist(gfp, order, alloc_flags, ac, pref);
 	if (page) {
+		/* As 6.1: a success resets the zone's deferral for this order. */
+		compaction_defer_reset(page_zone(page), (int)order, true);
 		count_vm_event(COMPACTSUCCESS);
 		return page;
 	}

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "machine/machine.h"
+#include "mm/compaction.h"
 #include "mm/memory.h"
 #include "mm/mm.h"
 #include "mm/oom_kill.h"
@@ -265,6 +266,13 @@ static int build_model(struct run_state *st)
 		if (reclaim_init(&pp, err, sizeof(err)) < 0) {
 			cfg_fail(st->cfg, cfg_has(root, "swap") ? cfg_get(root, "swap") : cfg_get(root, "machine"),
 				 NULL, "%s", err);
+			return -1;
+		}
+		/* Compaction (kcompactd per node, proactive compaction) and the OOM killer. */
+		compaction_init();
+		oom_init();
+		if (kcompactd_start_all() < 0) {
+			cfg_fail(st->cfg, cfg_get(root, "machine"), NULL, "cannot start kcompactd");
 			return -1;
 		}
 	} else if (cfg_has(root, "vm") || cfg_has(root, "kernel")) {

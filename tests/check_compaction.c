@@ -55,9 +55,28 @@ static void boot_mem(const char *mem, bool timing)
 	compaction_init();
 }
 
-static void setup(void) { boot_mem("32MiB", false); if (getenv("CO_DMESG")) sim_dmesg_open("/dev/stderr");
-	if (getenv("CO_TRACE")) { trace_open("/dev/stderr", 2); trace_enable(getenv("CO_TRACE")); } }
-static void setup_timing(void) { boot_mem("32MiB", true); if (getenv("CO_TRACE")) { trace_open("/dev/stderr", 2); trace_enable(getenv("CO_TRACE")); } }
+/* Debugging aids: CO_DMESG=1 sends the kernel log, CO_TRACE=<events> the trace, to stderr. */
+static void debug_outputs(void)
+{
+	if (getenv("CO_DMESG"))
+		sim_dmesg_open("/dev/stderr");
+	if (getenv("CO_TRACE")) {
+		trace_open("/dev/stderr", 2);
+		trace_enable(getenv("CO_TRACE"));
+	}
+}
+
+static void setup(void)
+{
+	boot_mem("32MiB", false);
+	debug_outputs();
+}
+
+static void setup_timing(void)
+{
+	boot_mem("32MiB", true);
+	debug_outputs();
+}
 
 static void teardown(void)
 {
@@ -186,7 +205,6 @@ END_TEST
 START_TEST(test_zonelist_suitable)
 {
 	struct zonelist *zl = &NODE_DATA(0)->node_zonelists[ZONELIST_FALLBACK];
-	unsigned long mapped = 0;
 
 	grab_all();
 	/* nothing free, nothing reclaimable: no */
@@ -195,7 +213,6 @@ START_TEST(test_zonelist_suitable)
 	ck_assert(compaction_zonelist_suitable(zl, 4, ALLOC_WMARK_MIN, ZONE_NORMAL));
 	/* a zone above the request's highest zone does not count */
 	ck_assert(!compaction_zonelist_suitable(zl, 4, ALLOC_WMARK_MIN, ZONE_DMA));
-	(void)mapped;
 	free_rest();
 }
 END_TEST

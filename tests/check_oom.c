@@ -43,7 +43,7 @@ static void boot_yaml(const char *yaml)
 	char err[512];
 
 	memset(&sp, 0, sizeof(sp));
-	sp.timing = getenv("OOM_TIMING") != NULL;     /* debugging aid: the same runs with timing on */
+	sp.timing = false;
 	sp.quantum = SIM_US;
 	ck_assert_int_eq(sim_init(&sp), 0);
 	ck_assert_msg(machine_build_yaml(yaml, err, sizeof(err)) == 0, "%s", err);
@@ -683,8 +683,6 @@ START_TEST(test_pressure_chain)
 	ck_assert_int_eq(kcompactd_start_all(), 0);
 	trace_enable("vmscan:mm_vmscan_kswapd_wake");
 	trace_enable("compaction:mm_compaction_begin");
-	if (getenv("OOM_DEBUG"))
-		trace_enable("compaction");
 	rd.t = task_create("reader", 0);
 	rd.f = file_create("data", 8ULL << 20);
 	ck_assert_ptr_nonnull(rd.f);
@@ -697,12 +695,6 @@ START_TEST(test_pressure_chain)
 	ck_assert_ptr_nonnull(cpu_spawn("driver", 1, CTX_TASK, chain_driver, &drv, NULL, 50 * SIM_MS));
 	ck_assert_ptr_nonnull(cpu_spawn("hog", 1, CTX_TASK, run_task, &hog, hog.t, 200 * SIM_MS));
 	sim_run(10 * SIM_SEC);
-	if (getenv("OOM_DEBUG")) {
-		char *t = trace_text();
-		fputs(t, stderr);
-		free(t);
-		ck_assert_int_eq(trace_open(trace_path, 2), 0);
-	}
 	ck_assert(hog.exited);
 	ck_assert(!mm_panicked(NULL));
 	oom = stat_find_counter("mm.vmstat.oom_kill");
@@ -712,30 +704,17 @@ START_TEST(test_pressure_chain)
 	ck_assert_ptr_nonnull(kswapd_wake);
 	ck_assert_uint_gt(*kswapd_wake, 0);
 	ck_assert_uint_gt(*vm_events[ALLOCSTALL_DMA32] + *vm_events[ALLOCSTALL_NORMAL] + *vm_events[ALLOCSTALL_DMA], 0);
-	if (getenv("OOM_DEBUG")) {
-		struct compaction_counters cc;
-		compaction_counters(&cc);
-		fprintf(stderr, "stall %lu calls %lu fail %lu succ %lu mscan %lu dwake %lu dmscan %lu allocfail %lu oom %lu\n",
-			(unsigned long)*vm_events[COMPACTSTALL], (unsigned long)*vm_events[COMPACT_CALLS],
-			(unsigned long)*vm_events[COMPACTFAIL], (unsigned long)*vm_events[COMPACTSUCCESS],
-			(unsigned long)cc.compact_migrate_scanned, (unsigned long)cc.compact_daemon_wake,
-			(unsigned long)cc.compact_daemon_migrate_scanned, (unsigned long)*vm_events[ALLOC_FAIL_EVENTS],
-			(unsigned long)*oom);
-	}
 	{
 		/* compaction ran: kcompactd (woken by kswapd at the end of boost reclaim) and/or
 		 * direct compaction stalls */
 		struct compaction_counters cc;
 		compaction_counters(&cc);
 		ck_assert_uint_gt(cc.compact_daemon_wake + *vm_events[COMPACTSTALL], 0);
-		if (!getenv("OOM_DEBUG"))
-			ck_assert_uint_gt(cc.compact_migrate_scanned + cc.compact_daemon_migrate_scanned, 0);
+		ck_assert_uint_gt(cc.compact_migrate_scanned + cc.compact_daemon_migrate_scanned, 0);
 	}
 	log = dmesg_text();
 	ck_assert_ptr_nonnull(strstr(log, "Out of memory: Killed process"));
 	free(log);
-	if (getenv("OOM_DEBUG"))
-		return;
 	char *tr = trace_text();
 	ck_assert_ptr_nonnull(strstr(tr, "mm_vmscan_kswapd_wake: nid=0"));
 	ck_assert_ptr_nonnull(strstr(tr, "mm_compaction_begin: "));
