@@ -139,6 +139,7 @@ MAIN_OBJS := \
 TEST_OBJS := \
 	tests/runner.o \
 	tests/testutil.o \
+	tests/testmm.o \
 	tests/check_engine.o \
 	tests/check_rng.o \
 	tests/check_units.o \

@@ -24,7 +24,6 @@
 #include "mm/memory.h"
 #include "mm/mm.h"
 #include "mm/oom_kill.h"
-#include "mm/slab.h"
 #include "sim/cli.h"
 #include "sim/config.h"
 #include "sim/engine.h"
@@ -427,7 +426,7 @@ static int write_proc_snapshots(struct run_state *st)
 {
 	static const char *const views[] = {
 		"zoneinfo", "buddyinfo", "pagetypeinfo", "vmstat", "meminfo",
-		"extfrag_index", "unusable_index",
+		"extfrag_index", "unusable_index", "slabinfo", "vmallocinfo",
 	};
 	char rel[64];
 	FILE *f;
@@ -440,14 +439,6 @@ static int write_proc_snapshots(struct run_state *st)
 		if (!f)
 			return -1;
 		mm_show(views[i], f);
-		if (results_fclose(st->res, f) < 0)
-			return -1;
-	}
-	if (slab_is_available()) {
-		f = results_fopen(st->res, "proc/slabinfo");
-		if (!f)
-			return -1;
-		slab_print_slabinfo(f);
 		if (results_fclose(st->res, f) < 0)
 			return -1;
 	}

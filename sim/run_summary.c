@@ -71,10 +71,10 @@ void run_summary_print(FILE *out)
 		{ "alloc_pages", "mm.page_alloc.latency.alloc_pages." },
 		{ "kmalloc", "slab.latency.kmalloc." },
 		{ "kmem_cache_alloc", "slab.latency.kmem_cache_alloc." },
-		{ "vmalloc", "mm.vmalloc.latency.vmalloc" },
-		{ "kvmalloc", "mm.kvmalloc.latency" },
-		{ "mempool_alloc", "mm.mempool.latency" },
-		{ "alloc_percpu", "mm.percpu.latency" },
+		{ "vmalloc", "mm.latency.vmalloc." },
+		{ "kvmalloc", "mm.latency.kvmalloc." },
+		{ "mempool_alloc", "mm.latency.mempool_alloc." },
+		{ "alloc_percpu", "mm.latency.alloc_percpu." },
 	};
 	json_t *stats = stats_to_json();
 	json_t *counters = json_object_get(stats, "counters");

@@ -28,6 +28,7 @@
 #include "sim/stats.h"
 #include "sim/trace.h"
 #include "tests/suites.h"
+#include "tests/testmm.h"
 #include "tests/testutil.h"
 
 static struct mm_params P;
@@ -88,21 +89,10 @@ static void teardown(void)
 
 static struct zone *zone_of(int zt) { return &NODE_DATA(0)->node_zones[zt]; }
 
-/* Every free page of the machine, taken with PF_MEMALLOC (no watermarks), then pcps drained. */
-#define MAXP 65536
-static struct page *held[MAXP];
-static unsigned long nheld;
-
+/* Every free page of the machine (tests/testmm.c), and nothing left free. */
 static void grab_all(void)
 {
-	unsigned flags = memalloc_noreclaim_save();
-	struct page *p;
-
-	nheld = 0;
-	while (nheld < MAXP && (p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)))
-		held[nheld++] = p;
-	memalloc_noreclaim_restore(flags);
-	drain_all_pages(NULL);
+	test_hold_all_pages();
 	ck_assert_uint_eq(nr_free_pages(), 0);
 }
 
@@ -111,15 +101,15 @@ static unsigned long free_pattern(struct zone *z, unsigned stride)
 {
 	unsigned long freed = 0;
 
-	for (unsigned long i = 0; i < nheld; i++) {
+	for (unsigned long i = 0; i < test_nheld; i++) {
 		unsigned long pfn;
-		if (!held[i])
+		if (!test_held[i])
 			continue;
-		pfn = page_to_pfn(held[i]);
+		pfn = page_to_pfn(test_held[i]);
 		if (!zone_spans_pfn(z, pfn) || (pfn % (2UL * stride)) >= stride)
 			continue;
-		__free_pages(held[i], 0);
-		held[i] = NULL;
+		__free_pages(test_held[i], 0);
+		test_held[i] = NULL;
 		freed++;
 	}
 	drain_all_pages(NULL);
@@ -128,10 +118,7 @@ static unsigned long free_pattern(struct zone *z, unsigned stride)
 
 static void free_rest(void)
 {
-	for (unsigned long i = 0; i < nheld; i++)
-		if (held[i])
-			__free_pages(held[i], 0);
-	nheld = 0;
+	test_release_held();
 	drain_all_pages(NULL);
 }
 
@@ -187,10 +174,10 @@ START_TEST(test_extfrag_decides_compaction_vs_reclaim)
 
 	/* (c) too little free memory for the compact gap: skipped whatever the index */
 	grab_all();
-	for (unsigned long i = 0, n = 0; i < nheld && n < 10; i++)
-		if (held[i] && zone_spans_pfn(z, page_to_pfn(held[i])) && page_to_pfn(held[i]) % 2 == 0) {
-			__free_pages(held[i], 0);
-			held[i] = NULL;
+	for (unsigned long i = 0, n = 0; i < test_nheld && n < 10; i++)
+		if (test_held[i] && zone_spans_pfn(z, page_to_pfn(test_held[i])) && page_to_pfn(test_held[i]) % 2 == 0) {
+			__free_pages(test_held[i], 0);
+			test_held[i] = NULL;
 			n++;
 		}
 	drain_all_pages(NULL);

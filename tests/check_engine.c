@@ -694,7 +694,6 @@ START_TEST(test_atomic_section)
 	ck_assert_int_ge(at_seen_inside[1], 95);       /* ~10 us of 100 ns ticks */
 	ck_assert_int_le(at_seen_inside[1], 101);
 	ck_assert_int_eq(at_seen_inside[2], 0);
-	/* Without the section the ticker interleaves at every quantum: sanity of the test itself. */
 }
 END_TEST
 

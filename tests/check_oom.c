@@ -29,6 +29,8 @@
 #include "sim/stats.h"
 #include "sim/trace.h"
 #include "tests/suites.h"
+#include "tests/testmm.h"
+#include "tests/testutil.h"
 #include "tests/testutil.h"
 
 static struct mm_params P;
@@ -121,14 +123,6 @@ static char *trace_text(void)
 	return t;
 }
 
-static int count_str(const char *hay, const char *needle)
-{
-	int n = 0;
-	for (const char *p = hay; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
-
 static struct task_struct *task_with_pages(const char *comm, short adj, unsigned long pages)
 {
 	struct task_struct *t = task_create(comm, adj);
@@ -138,30 +132,6 @@ static struct task_struct *task_with_pages(const char *comm, short adj, unsigned
 	addr = task_mmap(t, (pages + 1) * PAGE_SIZE);
 	ck_assert_int_eq(task_touch_range(t, addr, pages * PAGE_SIZE, true), 0);
 	return t;
-}
-
-/* Every free page taken with PF_MEMALLOC: nothing left, nothing reclaimable. */
-#define MAXP 65536
-static struct page *held[MAXP];
-static unsigned long nheld;
-
-static void exhaust(void)
-{
-	unsigned flags = memalloc_noreclaim_save();
-	struct page *p;
-
-	nheld = 0;
-	while (nheld < MAXP && (p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)))
-		held[nheld++] = p;
-	memalloc_noreclaim_restore(flags);
-	drain_all_pages(NULL);
-}
-
-static void release_all(void)
-{
-	for (unsigned long i = 0; i < nheld; i++)
-		__free_pages(held[i], 0);
-	nheld = 0;
 }
 
 /* --- badness and selection (§7, §16 item 20) ---------------------------------------- */
@@ -349,7 +319,7 @@ START_TEST(test_slowpath_outcomes)
 	uint64_t calls;
 	char *log;
 
-	exhaust();
+	test_hold_all_pages();
 	/* GFP_KERNEL order 4: NULL after one reclaim + compaction round, no kill */
 	ck_assert_ptr_null(alloc_pages(GFP_KERNEL, 4));
 	ck_assert_uint_eq(oom_kills(), 0);
@@ -374,7 +344,7 @@ START_TEST(test_slowpath_outcomes)
 	ck_assert_ptr_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0));
 	ck_assert_uint_eq(oom_kills(), 1);
 	ck_assert(h->oom_victim);
-	release_all();
+	test_release_held();
 	task_exit(h);
 }
 END_TEST
@@ -393,7 +363,7 @@ static void release_later(void *arg)
 {
 	(void)arg;
 	sim_sleep(500 * SIM_MS);
-	release_all();
+	test_release_held();
 }
 
 START_TEST(test_nofs_loops_until_memory)
@@ -401,7 +371,7 @@ START_TEST(test_nofs_loops_until_memory)
 	struct task_struct *h = task_with_pages("hog", 0, 100);
 	struct task_struct *me = task_create("fs-writer", 0);
 
-	exhaust();
+	test_hold_all_pages();
 	ck_assert_ptr_nonnull(cpu_spawn("fs-writer", 0, CTX_TASK, nofs_alloc, NULL, me, 0));
 	ck_assert_ptr_nonnull(cpu_spawn("releaser", 1, CTX_TASK, release_later, NULL, NULL, 0));
 	sim_run(2 * SIM_SEC);
@@ -610,7 +580,7 @@ START_TEST(test_hog_oom_adj1000_dies_first)
 	ck_assert(k1 < k2);
 	ck_assert_ptr_nonnull(strstr(log, "hog invoked oom-killer: gfp_mask=0x100dca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO), "
 				     "order=0, oom_score_adj=0\n"));
-	ck_assert_int_eq(count_str(log, "invoked oom-killer"), 2);
+	ck_assert_int_eq(test_count_str(log, "invoked oom-killer"), 2);
 	ck_assert(!mm_panicked(NULL));
 	free(log);
 	ck_assert_int_eq(nr_user_tasks(), 0);

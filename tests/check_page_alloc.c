@@ -222,14 +222,6 @@ static char *read_trace(const char *path)
 	return t;
 }
 
-static int count_str(const char *hay, const char *needle)
-{
-	int n = 0;
-	for (const char *p = hay; (p = strstr(p, needle)); p++)
-		n++;
-	return n;
-}
-
 /* --- §16.12 get_order and basic API --------------------------------------------- */
 
 START_TEST(test_get_order)
@@ -757,8 +749,8 @@ START_TEST(test_pcp_refill_and_drain)
 	ck_assert_int_eq(page_zonenum(pg), ZONE_NORMAL);
 	ck_assert_int_eq(pcp->count, 62);
 	char *t = read_trace(path);
-	ck_assert_int_eq(count_str(t, "percpu_refill=1"), 63);
-	ck_assert_int_eq(count_str(t, "mm_page_alloc_zone_locked: "), 63);
+	ck_assert_int_eq(test_count_str(t, "percpu_refill=1"), 63);
+	ck_assert_int_eq(test_count_str(t, "mm_page_alloc_zone_locked: "), 63);
 	free(t);
 	struct page *o3 = alloc_pages(GFP_KERNEL, 3);
 	ck_assert_ptr_nonnull(o3);
@@ -847,7 +839,7 @@ START_TEST(test_warnings)
 	char *d = test_read_file(path, NULL);
 	ck_assert_ptr_nonnull(d);
 	ck_assert_msg(strstr(d, "WARNING: CPU: 0 PID: 0 at mm/page_alloc.c") != NULL, "%s", d);
-	ck_assert_int_eq(count_str(d, "WARNING: CPU: 0 PID: 0 at mm/page_alloc.c:5534"), 1);
+	ck_assert_int_eq(test_count_str(d, "WARNING: CPU: 0 PID: 0 at mm/page_alloc.c:5534"), 1);
 	ck_assert_ptr_nonnull(strstr(d, "BUG: sleeping function called from invalid context at mm/page_alloc.c"));
 	ck_assert_ptr_nonnull(strstr(d, "in_atomic(): 0, irqs_disabled(): 1, non_block: 0, pid: 0, name: swapper/0"));
 	ck_assert_msg(strstr(d, "swapper/0: page allocation failure: order:4, mode:0xcc0(GFP_KERNEL), "
@@ -856,7 +848,7 @@ START_TEST(test_warnings)
 	ck_assert_ptr_nonnull(strstr(d, "Node 0 Normal: 0*4kB 0*8kB"));
 	ck_assert_ptr_nonnull(strstr(d, "lowmem_reserve[]: 0 0 0 0 0"));
 	/* ratelimited: one report per 10 s */
-	ck_assert_int_eq(count_str(d, "page allocation failure"), 1);
+	ck_assert_int_eq(test_count_str(d, "page allocation failure"), 1);
 	free(d);
 }
 END_TEST
@@ -1028,8 +1020,8 @@ START_TEST(test_release_pages_batched)
 	ck_assert_uint_eq(zone_pcp_count(Z(0, ZONE_NORMAL), 0), before + 7);
 	ck_assert_int_eq(page_ref_count(pages[3]), 1);
 	char *t = read_trace(path);
-	ck_assert_int_eq(count_str(t, "mm_page_free_batched: "), 7);
-	ck_assert_int_eq(count_str(t, "mm_page_free: "), 0);
+	ck_assert_int_eq(test_count_str(t, "mm_page_free_batched: "), 7);
+	ck_assert_int_eq(test_count_str(t, "mm_page_free: "), 0);
 	ck_assert_ptr_nonnull(strstr(t, " order=0\n"));
 	free(t);
 	ck_assert_int_eq(mm_check(), 0);

@@ -116,3 +116,12 @@ int test_run_mmsim(const char *const *args, char **out, char **err)
 	unlink(tmpl_e);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+int test_count_str(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}

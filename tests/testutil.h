@@ -19,5 +19,7 @@ char *test_read_file(const char *path, size_t *len);
  * Return: the exit status (or -1 if it could not run).
  */
 int test_run_mmsim(const char *const *args, char **out, char **err);
+/* Number of (possibly overlapping) occurrences of @needle in @hay. */
+int test_count_str(const char *hay, const char *needle);
 
 #endif

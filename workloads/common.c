@@ -111,11 +111,8 @@ struct sim_proc *wl_spawn(const struct workload_env *env, int idx, int kind, voi
 	char name[160];
 	int cpu = env->nr_cpus > 0 ? env->cpus[idx % env->nr_cpus] : 0;
 
-	struct sim_proc *p;
-
 	snprintf(name, sizeof(name), "%s/%d", env->task_name, idx);
-	p = cpu_spawn(name, cpu, (enum ctx_kind)kind, fn, arg, kind == CTX_TASK ? tsk : NULL, env->start);
-	return p;
+	return cpu_spawn(name, cpu, (enum ctx_kind)kind, fn, arg, kind == CTX_TASK ? tsk : NULL, env->start);
 }
 
 void wl_rng(struct rng *r, const struct workload_env *env, int idx)
